@@ -1,0 +1,168 @@
+// Bounds-checked cursor over one Kafka message. Every read past the end throws a DecodeError
+// naming the offset, so a truncated or malformed frame is reported, never silently zero-filled.
+// Byte fields are returned as subarrays of the input (no copy): callers that keep them beyond
+// the life of the frame buffer must copy.
+
+export class DecodeError extends Error {
+  readonly code = 'MQ_ERR_DECODE';
+  constructor(
+    message: string,
+    readonly offset: number,
+    readonly field?: string,
+  ) {
+    super(field ? `${message} (field ${field} at byte ${offset})` : `${message} (at byte ${offset})`);
+    this.name = 'DecodeError';
+  }
+}
+
+export class Reader {
+  offset: number;
+
+  constructor(
+    readonly buf: Buffer,
+    offset = 0,
+    readonly end = buf.length,
+  ) {
+    this.offset = offset;
+  }
+
+  get remaining(): number {
+    return this.end - this.offset;
+  }
+
+  private need(n: number): number {
+    const at = this.offset;
+    if (n < 0 || at + n > this.end) {
+      throw new DecodeError(`need ${n} bytes, ${this.end - at} left`, at);
+    }
+    this.offset = at + n;
+    return at;
+  }
+
+  int8(): number {
+    return this.buf.readInt8(this.need(1));
+  }
+  uint8(): number {
+    return this.buf.readUInt8(this.need(1));
+  }
+  int16(): number {
+    return this.buf.readInt16BE(this.need(2));
+  }
+  uint16(): number {
+    return this.buf.readUInt16BE(this.need(2));
+  }
+  int32(): number {
+    return this.buf.readInt32BE(this.need(4));
+  }
+  uint32(): number {
+    return this.buf.readUInt32BE(this.need(4));
+  }
+  int64(): bigint {
+    return this.buf.readBigInt64BE(this.need(8));
+  }
+  float64(): number {
+    return this.buf.readDoubleBE(this.need(8));
+  }
+  bool(): boolean {
+    return this.int8() !== 0;
+  }
+
+  /** Unsigned LEB128 varint up to 32 bits (KIP-482 lengths, tags and counts). */
+  uvarint(): number {
+    let value = 0;
+    let shift = 0;
+    const start = this.offset;
+    for (;;) {
+      if (this.offset >= this.end) throw new DecodeError('truncated varint', start);
+      const b = this.buf[this.offset++]!;
+      if (shift === 28 && b > 0x0f) throw new DecodeError('varint longer than 32 bits', start);
+      value |= (b & 0x7f) << shift;
+      if ((b & 0x80) === 0) return value >>> 0;
+      shift += 7;
+    }
+  }
+
+  /** Zigzag varint (record fields: lengths, deltas), 32 bits. */
+  varint(): number {
+    const u = this.uvarint();
+    return (u >>> 1) ^ -(u & 1);
+  }
+
+  /** Zigzag varlong (record timestamp deltas), 64 bits. */
+  varlong(): bigint {
+    let value = 0n;
+    let shift = 0n;
+    const start = this.offset;
+    for (;;) {
+      if (this.offset >= this.end) throw new DecodeError('truncated varlong', start);
+      const b = this.buf[this.offset++]!;
+      value |= BigInt(b & 0x7f) << shift;
+      if ((b & 0x80) === 0) break;
+      shift += 7n;
+      if (shift > 63n) throw new DecodeError('varlong longer than 64 bits', start);
+    }
+    return (value >> 1n) ^ -(value & 1n);
+  }
+
+  uuid(): Buffer {
+    const at = this.need(16);
+    return this.buf.subarray(at, at + 16);
+  }
+
+  raw(n: number): Buffer {
+    const at = this.need(n);
+    return this.buf.subarray(at, at + n);
+  }
+
+  private utf8(n: number): string {
+    const at = this.need(n);
+    return this.buf.toString('utf8', at, at + n);
+  }
+
+  /** INT16 length; -1 = null. */
+  nullableString(): string | null {
+    const n = this.int16();
+    if (n < 0) return null;
+    return this.utf8(n);
+  }
+  string(): string {
+    const at = this.offset;
+    const s = this.nullableString();
+    if (s === null) throw new DecodeError('null in non-nullable string', at);
+    return s;
+  }
+  /** UVARINT length+1; 0 = null. */
+  compactNullableString(): string | null {
+    const n = this.uvarint();
+    if (n === 0) return null;
+    return this.utf8(n - 1);
+  }
+  compactString(): string {
+    const at = this.offset;
+    const s = this.compactNullableString();
+    if (s === null) throw new DecodeError('null in non-nullable compact string', at);
+    return s;
+  }
+
+  /** INT32 length; -1 = null. */
+  nullableBytes(): Buffer | null {
+    const n = this.int32();
+    if (n < 0) return null;
+    return this.raw(n);
+  }
+  compactNullableBytes(): Buffer | null {
+    const n = this.uvarint();
+    if (n === 0) return null;
+    return this.raw(n - 1);
+  }
+
+  /** Array length: INT32 (-1 = null) or compact UVARINT (0 = null). */
+  arrayLength(compact: boolean): number {
+    const at = this.offset;
+    const n = compact ? this.uvarint() - 1 : this.int32();
+    // Every element takes at least one byte, so a count above what is left is malformed; checking
+    // here stops a hostile length from making us allocate a huge array.
+    if (n > this.remaining) throw new DecodeError(`array length ${n} exceeds remaining ${this.remaining}`, at);
+    return n;
+  }
+}
