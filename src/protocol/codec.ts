@@ -128,6 +128,9 @@ function defaultStruct(plan: StructPlan): Record<string, unknown> {
 }
 
 function fieldDefault(f: FieldPlan): unknown {
+  // A fresh array each time: the plan's default is shared by every decoded message, and a caller
+  // that pushes onto a decoded (absent) array must not change what later decodes return.
+  if (Array.isArray(f.defaultValue)) return [];
   if (f.defaultValue !== undefined) return f.defaultValue;
   // A non-array, non-nullable struct defaults to a struct of defaults.
   return f.children ? defaultStruct(f.children) : undefined;
@@ -169,7 +172,7 @@ function decodeField(r: Reader, f: FieldPlan): unknown {
   if (f.array) {
     const n = r.arrayLength(f.compact);
     if (n < 0) {
-      if (!f.nullable) throw new DecodeError('null in non-nullable array', r.offset, f.name);
+      if (!f.nullable) throw new DecodeError('null in non-nullable array', r.offset);
       return null;
     }
     const out = new Array<unknown>(n);
@@ -198,8 +201,7 @@ function decodeStruct(r: Reader, plan: StructPlan): Record<string, unknown> {
     try {
       out[f.name] = decodeField(r, f);
     } catch (e) {
-      if (e instanceof DecodeError && !e.field) throw new DecodeError(e.message.replace(/ \(at byte \d+\)$/, ''), e.offset, f.name);
-      throw e;
+      throw withField(e, f.name);
     }
   }
   if (plan.flexible) {
@@ -215,16 +217,36 @@ function decodeStruct(r: Reader, plan: StructPlan): Record<string, unknown> {
       }
       const end = r.offset + size;
       if (end > r.end) throw new DecodeError(`tagged field ${tag} overruns the message`, r.offset, f.name);
-      out[f.name] = decodeField(new Reader(r.buf, r.offset, end), f);
+      try {
+        out[f.name] = decodeField(new Reader(r.buf, r.offset, end), f);
+      } catch (e) {
+        throw withField(e, f.name);
+      }
       r.offset = end;
     }
   }
   return out;
 }
 
-/** Decodes one message body of `spec` at `version` from the reader's position. */
+/** Prefixes the field name to a DecodeError's path (innermost field last: "topics.partitions.records"). */
+function withField(e: unknown, name: string): unknown {
+  if (!(e instanceof DecodeError)) return e;
+  return new DecodeError(e.reason, e.offset, e.field ? `${name}.${e.field}` : name);
+}
+
+/**
+ * Decodes one message body of `spec` at `version` from the reader's position. Failures throw a
+ * DecodeError carrying the api key, version, field path and byte offset.
+ */
 export function decode<T>(spec: MessageSpec, version: number, r: Reader): T {
-  return decodeStruct(r, planFor(spec, version)) as T;
+  const name = `${spec.name}${spec.kind === 'request' ? 'Request' : 'Response'}`;
+  if (!inVersions(spec.valid, version)) throw new DecodeError(`${name} has no version ${version}`, r.offset, undefined, { apiKey: spec.apiKey, version, name });
+  try {
+    return decodeStruct(r, planFor(spec, version)) as T;
+  } catch (e) {
+    if (e instanceof DecodeError) throw new DecodeError(e.reason, e.offset, e.field, { apiKey: spec.apiKey, version, name });
+    throw e;
+  }
 }
 
 // ---------------------------------------------------------------- encode
@@ -304,13 +326,26 @@ function encodeField(w: Writer, f: FieldPlan, v: unknown): void {
   encodeScalar(w, f.type as PrimitiveType, v, f.nullable, f.compact, f.name);
 }
 
+// Kafka's generator writes a tagged field only when it differs from its default
+// (MessageDataGenerator.generateNonDefaultValueCheck): arrays when non-empty (or non-null when the
+// default is null), strings/bytes/scalars when unequal, structs when not equal to a struct of
+// defaults. The struct case matters: a broker that always fills in e.g. Fetch's CurrentLeader
+// with {-1, -1} must not put those bytes on the wire.
 function isDefault(f: FieldPlan, v: unknown): boolean {
   if (v === undefined) return true;
   const d = f.defaultValue;
   if (v === d) return true;
-  if (Array.isArray(v)) return d !== null && v.length === 0;
+  if (v === null || d === null) return false;
+  if (Array.isArray(v)) return v.length === 0;
   if (Buffer.isBuffer(v) && Buffer.isBuffer(d)) return v.equals(d);
+  if (f.children && !f.array && typeof v === 'object') return structIsDefault(f.children, v as Record<string, unknown>);
   return false;
+}
+
+function structIsDefault(plan: StructPlan, value: Record<string, unknown>): boolean {
+  for (const f of plan.fields) if (f.present && !isDefault(f, value[f.name])) return false;
+  for (const f of plan.tagged) if (!isDefault(f, value[f.name])) return false;
+  return true;
 }
 
 function encodeStruct(w: Writer, plan: StructPlan, value: Record<string, unknown>): void {

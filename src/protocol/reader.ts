@@ -5,13 +5,24 @@
 
 export class DecodeError extends Error {
   readonly code = 'MQ_ERR_DECODE';
+  /** Which message was being decoded; set by codec.decode() (convention 2: {apiKey, version, field, offset}). */
+  readonly apiKey?: number;
+  readonly version?: number;
   constructor(
-    message: string,
+    /** What went wrong, without the location suffix that `message` adds. */
+    readonly reason: string,
     readonly offset: number,
+    /** Dotted path of the field being read ("topics.partitions.records"), when known. */
     readonly field?: string,
+    context?: { apiKey: number; version: number; name: string },
   ) {
-    super(field ? `${message} (field ${field} at byte ${offset})` : `${message} (at byte ${offset})`);
+    const where = field ? `field ${field} at byte ${offset}` : `at byte ${offset}`;
+    super(context ? `${context.name} v${context.version}: ${reason} (${where})` : `${reason} (${where})`);
     this.name = 'DecodeError';
+    if (context) {
+      this.apiKey = context.apiKey;
+      this.version = context.version;
+    }
   }
 }
 
@@ -96,6 +107,9 @@ export class Reader {
     for (;;) {
       if (this.offset >= this.end) throw new DecodeError('truncated varlong', start);
       const b = this.buf[this.offset++]!;
+      // The 10th byte holds only bit 63: anything more cannot come from a 64-bit writer, and
+      // accepting it would return a bigint outside the int64 range (Java silently truncates).
+      if (shift === 63n && (b & 0x7e) !== 0) throw new DecodeError('varlong longer than 64 bits', start);
       value |= BigInt(b & 0x7f) << shift;
       if ((b & 0x80) === 0) break;
       shift += 7n;

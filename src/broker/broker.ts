@@ -1,0 +1,165 @@
+// The broker's state shared by every handler: configuration, topic metadata, the partition logs
+// and the fetches waiting for data. Topic lifecycle (create, add partitions, delete) lives here
+// because three APIs trigger it (CreateTopics, and auto-creation from Metadata and Produce) and
+// it must keep the metadata file and the log directories in step.
+
+import { ErrorCode } from '../protocol/error-codes.js';
+import { LogManager } from '../storage/log-manager.js';
+import type { PartitionLog } from '../storage/log.js';
+import { logConfigFrom, TOPIC_CONFIG_NAMES } from '../storage/log-config.js';
+import type { BrokerConfig } from './config.js';
+import type { BrokerConnection } from './connection.js';
+import { DelayedFetches } from './delayed-fetch.js';
+import { invalidTopicName, randomTopicId, TopicRegistry, type TopicMetadata } from './metadata.js';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type Logger = (level: LogLevel, message: string) => void;
+
+/** A topic operation refused with a Kafka error code and message, as the admin APIs report it. */
+export class TopicError extends Error {
+  readonly code = 'MQ_ERR_TOPIC';
+  constructor(
+    readonly errorCode: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TopicError';
+  }
+}
+
+export class Broker {
+  readonly connections = new Set<BrokerConnection>();
+  readonly topics: TopicRegistry;
+  readonly logs: LogManager;
+  readonly fetches = new DelayedFetches();
+  readonly nodeId: number;
+  /** Host and port clients are told to connect to (advertised.listeners, port resolved at bind). */
+  advertised = { host: 'localhost', port: 9092 };
+
+  constructor(
+    readonly config: BrokerConfig,
+    readonly log: Logger,
+  ) {
+    this.nodeId = config.nodeId;
+    const dirs = config.logDirs;
+    this.topics = new TopicRegistry(dirs[0]!, this.nodeId);
+    this.logs = LogManager.open({
+      logDirs: dirs,
+      defaults: logConfigFrom(config.topicDefaults()),
+      configFor: (name) => {
+        const t = this.topics.get(name);
+        return t && this.logConfig(t);
+      },
+    });
+    this.reconcileLogs();
+  }
+
+  get clusterId(): string {
+    return this.topics.clusterId;
+  }
+
+  /**
+   * Makes the log directories match the metadata after a restart: a partition the metadata
+   * lists gets an (empty) log if its directory is missing, and a directory of a topic that is
+   * no longer known (deleted while the broker was down mid-delete) is removed.
+   */
+  private reconcileLogs(): void {
+    for (const t of this.topics.all()) {
+      for (let p = 0; p < t.partitions; p++) this.ensureLog(t, p);
+    }
+    for (const log of [...this.logs.logs()]) {
+      const t = this.topics.get(log.topic);
+      if (!t || log.partition >= t.partitions) {
+        this.log('warn', `Removing log ${log.topic}-${log.partition}: its topic is not in the metadata`);
+        this.logs.deleteLog(log.topic, log.partition);
+      }
+    }
+  }
+
+  private ensureLog(t: TopicMetadata, partition: number): PartitionLog {
+    return this.logs.getLog(t.name, partition) ?? this.logs.createLog(t.name, partition, t.id, this.logConfig(t));
+  }
+
+  private logConfig(t: TopicMetadata) {
+    return logConfigFrom({ ...this.config.topicDefaults(), ...t.configs });
+  }
+
+  partitionLog(topic: string, partition: number): PartitionLog | undefined {
+    return this.logs.getLog(topic, partition);
+  }
+
+  /** The effective topic config: broker defaults with the topic's overrides on top. */
+  topicConfig(t: TopicMetadata): Record<string, string> {
+    return { ...this.config.topicDefaults(), ...t.configs };
+  }
+
+  /** Checks a create request without acting on it; throws TopicError. */
+  validateNewTopic(name: string, partitions: number, replicationFactor: number, configs: Record<string, string>): void {
+    const bad = invalidTopicName(name);
+    if (bad) throw new TopicError(ErrorCode.INVALID_TOPIC_EXCEPTION, bad);
+    if (this.topics.get(name)) throw new TopicError(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${name}' already exists.`);
+    if (partitions <= 0) throw new TopicError(ErrorCode.INVALID_PARTITIONS, 'Number of partitions must be larger than 0.');
+    if (replicationFactor <= 0) throw new TopicError(ErrorCode.INVALID_REPLICATION_FACTOR, 'Replication factor must be larger than 0.');
+    if (replicationFactor > 1) {
+      throw new TopicError(
+        ErrorCode.INVALID_REPLICATION_FACTOR,
+        `Unable to replicate the partition ${replicationFactor} time(s): The target replication factor of ${replicationFactor} cannot be reached because only 1 broker(s) are registered.`,
+      );
+    }
+    for (const key of Object.keys(configs)) {
+      if (!TOPIC_CONFIG_NAMES.has(key)) throw new TopicError(ErrorCode.INVALID_CONFIG, `Unknown topic config name: ${key}`);
+    }
+    try {
+      logConfigFrom({ ...this.config.topicDefaults(), ...configs });
+    } catch (e) {
+      throw new TopicError(ErrorCode.INVALID_CONFIG, (e as Error).message);
+    }
+  }
+
+  createTopic(name: string, partitions: number, replicationFactor: number, configs: Record<string, string>): TopicMetadata {
+    this.validateNewTopic(name, partitions, replicationFactor, configs);
+    const t: TopicMetadata = { name, id: randomTopicId(), partitions, configs };
+    // Metadata first: if we crash between the two steps, startup creates the missing logs.
+    this.topics.add(t);
+    for (let p = 0; p < partitions; p++) this.ensureLog(t, p);
+    this.log('info', `Created topic ${name} with ${partitions} partition(s) and topic id ${t.id.toString('base64url')}`);
+    return t;
+  }
+
+  /** Auto-creation from Metadata/Produce (auto.create.topics.enable) with the broker defaults. */
+  autoCreateTopic(name: string): TopicMetadata | undefined {
+    if (!this.config.autoCreateTopics || invalidTopicName(name)) return undefined;
+    return this.createTopic(name, this.config.numPartitions, this.config.defaultReplicationFactor, {});
+  }
+
+  addPartitions(name: string, total: number, validateOnly: boolean): void {
+    const t = this.topics.get(name);
+    if (!t) throw new TopicError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${name}' does not exist.`);
+    if (total === t.partitions) throw new TopicError(ErrorCode.INVALID_PARTITIONS, `Topic already has ${t.partitions} partitions.`);
+    if (total < t.partitions) {
+      throw new TopicError(ErrorCode.INVALID_PARTITIONS, `Topic currently has ${t.partitions} partitions, which is higher than the requested ${total}.`);
+    }
+    if (validateOnly) return;
+    const before = t.partitions;
+    this.topics.setPartitionCount(name, total);
+    for (let p = before; p < total; p++) this.ensureLog(t, p);
+  }
+
+  deleteTopic(name: string): void {
+    const t = this.topics.get(name);
+    if (!t) throw new TopicError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'This server does not host this topic-partition.');
+    if (!this.config.deleteTopicEnable) throw new TopicError(ErrorCode.TOPIC_DELETION_DISABLED, 'Topic deletion is disabled.');
+    // Metadata first: a crash between the steps leaves stray directories that startup removes.
+    this.topics.remove(name);
+    for (let p = 0; p < t.partitions; p++) {
+      this.fetches.partitionGone(name, p);
+      this.logs.deleteLog(name, p);
+    }
+    this.log('info', `Deleted topic ${name}`);
+  }
+
+  close(): void {
+    this.fetches.closeAll();
+    this.logs.close();
+  }
+}

@@ -1,0 +1,175 @@
+// Broker configuration in server.properties form. Keys are Kafka's own names, verbatim, with
+// Kafka's defaults (AK ServerLogConfigs, SocketServerConfigs, ServerConfigs), so an existing
+// server.properties works unchanged. Keys mq does not act on are kept (and reported by
+// startBroker's caller) rather than rejected, as Kafka does with unknown keys.
+
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export class ConfigError extends Error {
+  readonly code = 'MQ_ERR_CONFIG';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Where data goes when neither log.dirs nor log.dir is set. */
+export const DEFAULT_LOG_DIR = join(homedir(), '.mq', 'data');
+
+const DEFAULTS: Readonly<Record<string, string>> = {
+  'node.id': '1',
+  listeners: 'PLAINTEXT://:9092',
+  'num.partitions': '1',
+  'default.replication.factor': '1',
+  'auto.create.topics.enable': 'true',
+  'delete.topic.enable': 'true',
+  'message.max.bytes': '1048588',
+  'socket.request.max.bytes': '104857600',
+  'log.segment.bytes': '1073741824',
+  'log.roll.hours': '168',
+  'log.retention.hours': '168',
+  'log.retention.bytes': '-1',
+  'log.index.interval.bytes': '4096',
+  'log.index.size.max.bytes': '10485760',
+  'log.cleanup.policy': 'delete',
+  'log.message.timestamp.type': 'CreateTime',
+  'log.flush.interval.messages': '9223372036854775807',
+  'min.insync.replicas': '1',
+  'compression.type': 'producer',
+  'log.retention.check.interval.ms': '300000',
+};
+
+/** Parses Java .properties text: `key=value` or `key: value`, `#`/`!` comments, `\` continuations. */
+export function parseProperties(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i]!.trimStart();
+    if (line === '' || line.startsWith('#') || line.startsWith('!')) continue;
+    while (/(^|[^\\])(\\\\)*\\$/.test(line) && i + 1 < lines.length) {
+      line = line.slice(0, -1) + lines[++i]!.trimStart();
+    }
+    const m = /^((?:\\.|[^=:\s\\])+)\s*[=:\s]\s*(.*)$/.exec(line);
+    const key = (m ? m[1]! : line).replace(/\\(.)/g, '$1');
+    out[key] = m ? m[2]!.replace(/\\(.)/g, '$1') : '';
+  }
+  return out;
+}
+
+export interface Listener {
+  name: string;
+  host: string;
+  port: number;
+}
+
+/** `PLAINTEXT://host:port,...`; an empty host means all interfaces. */
+export function parseListeners(value: string, key: string): Listener[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => {
+      const m = /^([A-Za-z_][A-Za-z0-9_]*):\/\/(\[[^\]]*\]|[^:]*):(\d+)$/.exec(s);
+      if (!m) throw new ConfigError(`${key}: "${s}" is not of the form NAME://host:port`);
+      return { name: m[1]!, host: m[2]!.replace(/^\[|\]$/g, ''), port: Number(m[3]) };
+    });
+}
+
+/** A resolved view of the properties, typed for the code that needs them. */
+export class BrokerConfig {
+  readonly props: Readonly<Record<string, string>>;
+
+  constructor(props: Record<string, string> = {}) {
+    this.props = { ...DEFAULTS, ...props };
+    // Validate everything up front so a bad value fails the start, not a later request.
+    this.nodeId;
+    this.listeners;
+    this.advertisedListeners;
+    this.numPartitions;
+    this.messageMaxBytes;
+    this.socketRequestMaxBytes;
+  }
+
+  get(key: string): string | undefined {
+    return this.props[key];
+  }
+
+  int(key: string): number {
+    const raw = this.props[key];
+    const n = Number(raw);
+    if (raw === undefined || raw.trim() === '' || !Number.isInteger(n)) throw new ConfigError(`${key}: "${raw}" is not an integer`);
+    return n;
+  }
+
+  bool(key: string): boolean {
+    const raw = (this.props[key] ?? '').trim().toLowerCase();
+    if (raw !== 'true' && raw !== 'false') throw new ConfigError(`${key}: "${this.props[key]}" is not true or false`);
+    return raw === 'true';
+  }
+
+  /** node.id (KRaft's name) or broker.id (ZooKeeper mode's), whichever the file sets. */
+  get nodeId(): number {
+    return this.int(this.props['broker.id'] !== undefined && this.props['node.id'] === DEFAULTS['node.id'] ? 'broker.id' : 'node.id');
+  }
+  get listeners(): Listener[] {
+    const listeners = parseListeners(this.props.listeners!, 'listeners');
+    if (listeners.length === 0) throw new ConfigError('listeners: at least one listener is required');
+    return listeners;
+  }
+  get advertisedListeners(): Listener[] {
+    const raw = this.props['advertised.listeners'];
+    return raw ? parseListeners(raw, 'advertised.listeners') : this.listeners;
+  }
+  get logDirs(): string[] {
+    const raw = this.props['log.dirs'] ?? this.props['log.dir'];
+    if (!raw) return [DEFAULT_LOG_DIR];
+    return raw.split(',').map((s) => s.trim()).filter(Boolean);
+  }
+  get numPartitions(): number {
+    return this.int('num.partitions');
+  }
+  get defaultReplicationFactor(): number {
+    return this.int('default.replication.factor');
+  }
+  get autoCreateTopics(): boolean {
+    return this.bool('auto.create.topics.enable');
+  }
+  get deleteTopicEnable(): boolean {
+    return this.bool('delete.topic.enable');
+  }
+  get messageMaxBytes(): number {
+    return this.int('message.max.bytes');
+  }
+  get socketRequestMaxBytes(): number {
+    return this.int('socket.request.max.bytes');
+  }
+
+  /**
+   * Topic-level defaults derived from the broker's log.* keys, under the topic config names
+   * (segment.bytes, retention.ms, ...). A topic's own overrides are applied on top.
+   */
+  topicDefaults(): Record<string, string> {
+    const p = this.props;
+    const ms = (msKey: string, minutesKey: string | null, hoursKey: string): string => {
+      if (p[msKey] !== undefined) return p[msKey]!;
+      if (minutesKey && p[minutesKey] !== undefined) return String(Number(p[minutesKey]) * 60_000);
+      return String(Number(p[hoursKey]) * 3_600_000);
+    };
+    return {
+      'cleanup.policy': p['log.cleanup.policy']!,
+      'compression.type': p['compression.type']!,
+      'max.message.bytes': p['message.max.bytes']!,
+      'message.timestamp.type': p['log.message.timestamp.type']!,
+      'min.insync.replicas': p['min.insync.replicas']!,
+      'retention.bytes': p['log.retention.bytes']!,
+      'retention.ms': ms('log.retention.ms', 'log.retention.minutes', 'log.retention.hours'),
+      'segment.bytes': p['log.segment.bytes']!,
+      'segment.ms': ms('log.roll.ms', null, 'log.roll.hours'),
+      'segment.index.bytes': p['log.index.size.max.bytes']!,
+      'index.interval.bytes': p['log.index.interval.bytes']!,
+      'flush.messages': p['log.flush.interval.messages']!,
+      ...(p['log.flush.interval.ms'] !== undefined ? { 'flush.ms': p['log.flush.interval.ms'] } : {}),
+    };
+  }
+}

@@ -1,0 +1,72 @@
+// Produce v3-9. The records of each partition are appended as received: the batch headers are
+// checked (count, magic, codec, size, CRC — in storage) and the base offset rewritten, but no
+// record inside a batch is ever decoded here. acks=0 gets no response at all; acks=1 and acks=-1
+// are answered after the append, which on a single node is also the full ISR. An acknowledged
+// append is in the page cache, so it survives the broker process being killed.
+//
+// Version notes: v3+ require exactly one RecordBatch v2 per partition (Kafka's
+// ProduceRequest.validateRecords); zstd needs v7+ (KIP-110); v8 adds per-record errors, which mq
+// never reports because it validates whole batches.
+import { ErrorCode } from '../../protocol/error-codes.js';
+import { Produce, type ProducePartitionResponse, type ProduceRequest, type ProduceResponse } from '../../protocol/messages/00-produce.js';
+import { batchCount, compressionOf } from '../../protocol/records/record-batch.js';
+import { CompressionType } from '../../protocol/records/compression.js';
+import { StorageError } from '../../storage/errors.js';
+import type { Broker } from '../broker.js';
+import { register, type RequestContext } from '../router.js';
+
+function partitionError(index: number, errorCode: number, errorMessage: string | null = null): ProducePartitionResponse {
+  return { index, errorCode, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, recordErrors: [], errorMessage };
+}
+
+function appendPartition(broker: Broker, version: number, acks: number, topic: string, index: number, records: Buffer | null): ProducePartitionResponse {
+  if (acks !== -1 && acks !== 0 && acks !== 1) return partitionError(index, ErrorCode.INVALID_REQUIRED_ACKS);
+  const t = broker.topics.get(topic) ?? broker.autoCreateTopic(topic);
+  const log = t ? broker.partitionLog(topic, index) : undefined;
+  if (!log) return partitionError(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  if (!records || records.length === 0) {
+    return partitionError(index, ErrorCode.INVALID_RECORD, `Produce requests with version ${version} must have at least one record batch per partition`);
+  }
+  let count: number;
+  try {
+    count = batchCount(records);
+  } catch (e) {
+    return partitionError(index, ErrorCode.CORRUPT_MESSAGE, (e as Error).message);
+  }
+  if (count !== 1) {
+    return partitionError(index, ErrorCode.INVALID_RECORD, `Produce requests with version ${version} are only allowed to contain exactly one record batch per partition`);
+  }
+  if (version < 7 && compressionOf(records) === CompressionType.zstd) {
+    return partitionError(index, ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, 'Produce requests with version below 7 cannot use zstd compression');
+  }
+  if (acks === -1 && Number(broker.topicConfig(t!)['min.insync.replicas']) > 1) {
+    return partitionError(index, ErrorCode.NOT_ENOUGH_REPLICAS, `The size of the current ISR 1 is insufficient to satisfy the min.isr requirement of ${broker.topicConfig(t!)['min.insync.replicas']}`);
+  }
+  try {
+    const result = log.append(records);
+    broker.fetches.appended(topic, index, records.length);
+    return {
+      index,
+      errorCode: ErrorCode.NONE,
+      baseOffset: result.baseOffset,
+      logAppendTimeMs: result.logAppendTime,
+      logStartOffset: result.logStartOffset,
+      recordErrors: [],
+      errorMessage: null,
+    };
+  } catch (e) {
+    if (e instanceof StorageError) return partitionError(index, ErrorCode[e.kafkaError], e.message);
+    throw e;
+  }
+}
+
+function handleProduce(broker: Broker, ctx: RequestContext, req: ProduceRequest): ProduceResponse | null {
+  const responses = req.topicData.map((topic) => ({
+    name: topic.name,
+    partitionResponses: topic.partitionData.map((p) => appendPartition(broker, ctx.apiVersion, req.acks, topic.name, p.index, p.records as Buffer | null)),
+  }));
+  if (req.acks === 0) return null;
+  return { responses, throttleTimeMs: 0 };
+}
+
+register(Produce, 3, 9, handleProduce);

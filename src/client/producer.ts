@@ -1,0 +1,668 @@
+// Producer: records are appended to a batch per partition and sent by a drain that builds one
+// Produce request per leader broker carrying the head batch of every ready partition on it
+// (Produce v3+ allows one batch per partition per request), pipelining up to
+// maxInFlightRequests requests per broker. This is the Java client's RecordAccumulator + Sender
+// design without the sender thread: drains run on setImmediate, on the linger timer and after
+// each response.
+//
+// A batch is ready when it is full (batchSize bytes), has waited lingerMs, or a flush/close is
+// in progress. There is one linger timer for the whole producer, armed for the earliest batch
+// deadline; a send() allocates its record and promise and nothing else.
+//
+// Failures: retriable errors (Kafka's retriable codes, lost connections, request timeouts) put
+// the batch back at its place in the partition queue after an exponential back-off, refreshing
+// metadata first when the error says the leader may have moved; at most `retries` times and
+// never past deliveryTimeoutMs from the batch's creation. MESSAGE_TOO_LARGE splits a batch of
+// several records in two. As in the Java client without idempotence, retries with more than one
+// request in flight can reorder batches of a partition.
+
+import { ErrorCode, errorInfo } from '../protocol/error-codes.js';
+import { Produce, type ProducePartitionResponse, type ProduceRequest, type ProduceResponse } from '../protocol/messages/00-produce.js';
+import { encodeRecordBatch, type ProducerRecordInput, type RecordHeader } from '../protocol/records/record-batch.js';
+import { partitionForKey } from '../protocol/records/murmur2.js';
+import { Cluster, type TopicMetadata } from './cluster.js';
+import { backoffMs, numberOption, sleep, type ClientConfig } from './config.js';
+import { ClosedError, ConfigError, ConnectionError, isRetriable, KafkaError, MqError } from './errors.js';
+
+export type Acks = -1 | 0 | 1;
+/** Codec names; only none and gzip are implemented by the record layer today. */
+export type CompressionName = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
+
+export interface ProducerConfig extends ClientConfig {
+  /** -1 (all, default, as the Java client), 1 (leader) or 0 (no response). */
+  acks?: Acks;
+  /** linger.ms, default 5 (the Java 4.0 default). */
+  lingerMs?: number;
+  /** batch.size in bytes, default 16384. */
+  batchSize?: number;
+  /** compression.type, default 'none'. */
+  compression?: CompressionName;
+  /** max.in.flight.requests.per.connection, default 5. */
+  maxInFlightRequests?: number;
+  /** delivery.timeout.ms: a record fails if not acknowledged this long after send(); default 120000. */
+  deliveryTimeoutMs?: number;
+  /** Replaces the default partitioner (murmur2 for keys, sticky for null keys). */
+  partitioner?: (key: Buffer | null, numPartitions: number, topic: string) => number;
+}
+
+export interface ProducerRecord {
+  topic: string;
+  partition?: number;
+  key?: Buffer | string | null;
+  value: Buffer | string | null;
+  headers?: Array<{ key: string; value: Buffer | string | null }> | Record<string, Buffer | string | null>;
+  /** Milliseconds since the epoch; default Date.now(). */
+  timestamp?: bigint | number;
+}
+
+export interface RecordMetadata {
+  topic: string;
+  partition: number;
+  /** -1n for acks=0. */
+  offset: bigint;
+  timestamp: bigint;
+}
+
+/** max.request.size in the Java client: a drain stops adding batches to a request beyond it. */
+const MAX_REQUEST_BYTES = 1048576;
+/** RecordBatch v2 header (protocol.md §2.1). */
+const BATCH_HEADER_BYTES = 61;
+/**
+ * Bytes a record adds to a batch besides its key, value and headers: length, attributes,
+ * timestamp and offset deltas, key/value lengths and the header count, as small varints.
+ */
+const RECORD_OVERHEAD_BYTES = 10;
+
+type Resolve = (metadata: RecordMetadata) => void;
+type Reject = (err: Error) => void;
+
+class ProducerBatch {
+  readonly records: ProducerRecordInput[] = [];
+  readonly resolves: Resolve[] = [];
+  readonly rejects: Reject[] = [];
+  bytes = BATCH_HEADER_BYTES;
+  /** No more appends: the batch is full or has been handed to a request. */
+  sealed = false;
+  attempts = 0;
+  retryAt = 0;
+  encoded: Buffer | null = null;
+  private done: { promise: Promise<void>; resolve: () => void } | null = null;
+  private settled = false;
+
+  constructor(
+    readonly queue: PartitionQueue,
+    /** Creation order: keeps re-queued batches in their original order. */
+    readonly seq: number,
+    readonly createdAt: number,
+  ) {}
+
+  append(record: ProducerRecordInput, size: number, resolve: Resolve, reject: Reject): void {
+    this.records.push(record);
+    this.resolves.push(resolve);
+    this.rejects.push(reject);
+    this.bytes += size;
+  }
+
+  /** Resolves once every record of the batch has succeeded or failed; never rejects. */
+  whenDone(): Promise<void> {
+    if (this.settled) return Promise.resolve();
+    if (!this.done) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.done = { promise, resolve };
+    }
+    return this.done.promise;
+  }
+
+  complete(baseOffset: bigint, logAppendTime: bigint): void {
+    const { topic, partition } = this.queue;
+    const n = this.records.length;
+    const useAppendTime = logAppendTime >= 0n;
+    let offset = baseOffset;
+    for (let i = 0; i < n; i++) {
+      this.resolves[i]!({
+        topic,
+        partition,
+        offset: baseOffset < 0n ? -1n : offset,
+        timestamp: useAppendTime ? logAppendTime : this.records[i]!.timestamp,
+      });
+      offset += 1n;
+    }
+    this.settle();
+  }
+
+  fail(err: Error): void {
+    for (const reject of this.rejects) reject(err);
+    this.settle();
+  }
+
+  private settle(): void {
+    this.settled = true;
+    this.done?.resolve();
+  }
+}
+
+/** The unsent batches of one partition, oldest first; the last one may still take records. */
+interface PartitionQueue {
+  readonly topic: string;
+  readonly partition: number;
+  readonly batches: ProducerBatch[];
+}
+
+interface WaitingRecord {
+  partition: number | undefined;
+  record: ProducerRecordInput;
+  resolve: Resolve;
+  reject: Reject;
+}
+
+interface TopicState {
+  readonly name: string;
+  readonly queues: PartitionQueue[];
+  /** Partition null-key records go to until its batch is sent (KIP-480 sticky partitioning); -1: choose anew. */
+  sticky: number;
+  /** The sticky partition before the current choice, which the next choice avoids. */
+  previousSticky: number;
+  /** Records sent while the topic's metadata is being fetched, in send order; null when none. */
+  waiting: WaitingRecord[] | null;
+}
+
+export class Producer {
+  private readonly cluster: Cluster;
+  private readonly acks: Acks;
+  private readonly lingerMs: number;
+  private readonly batchSize: number;
+  private readonly compression: CompressionName;
+  private readonly maxInFlight: number;
+  private readonly deliveryTimeoutMs: number;
+  private readonly partitioner: ProducerConfig['partitioner'];
+
+  private readonly topics = new Map<string, TopicState>();
+  /** Queues holding at least one batch: what a drain looks at. */
+  private readonly nonEmpty = new Set<PartitionQueue>();
+  /** Batches not yet acknowledged or failed, for flush(). */
+  private readonly incomplete = new Set<ProducerBatch>();
+  private readonly metadataWaits = new Set<Promise<void>>();
+  private readonly inFlight = new Map<number, number>();
+  private nextSeq = 0;
+  private flushing = 0;
+  private drainScheduled = false;
+  private timer: NodeJS.Timeout | null = null;
+  private timerAt = Infinity;
+  private closed = false;
+  private connecting: Promise<void> | null = null;
+  /** Date.now() as a bigint, cached per millisecond: most records are stamped with it. */
+  private nowMs = -1;
+  private nowBig = 0n;
+
+  constructor(config: ProducerConfig) {
+    this.cluster = new Cluster(config, { allowAutoTopicCreation: true });
+    const acks = config.acks ?? -1;
+    if (acks !== -1 && acks !== 0 && acks !== 1) throw new ConfigError(`acks must be -1, 0 or 1, got ${String(acks)}`);
+    this.acks = acks;
+    this.lingerMs = numberOption('lingerMs', config.lingerMs, 5, 0);
+    this.batchSize = numberOption('batchSize', config.batchSize, 16384, 1);
+    this.compression = config.compression ?? 'none';
+    if (this.compression !== 'none' && this.compression !== 'gzip') {
+      throw new ConfigError(`compression ${this.compression} is not supported; use none or gzip`);
+    }
+    this.maxInFlight = numberOption('maxInFlightRequests', config.maxInFlightRequests, 5, 1);
+    this.deliveryTimeoutMs = numberOption('deliveryTimeoutMs', config.deliveryTimeoutMs, 120000, 1);
+    this.partitioner = config.partitioner;
+  }
+
+  /** Fetches cluster metadata; optional, since send() fetches what it needs. */
+  connect(): Promise<void> {
+    this.connecting ??= this.cluster.connect().catch((err: unknown) => {
+      this.connecting = null;
+      throw err;
+    });
+    return this.connecting;
+  }
+
+  /** Resolves when the record is acknowledged (acks=0: written to the socket). */
+  send(record: ProducerRecord): Promise<RecordMetadata> {
+    if (this.closed) return Promise.reject(new ClosedError('producer is closed'));
+    let input: ProducerRecordInput;
+    try {
+      input = this.toInput(record);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return new Promise<RecordMetadata>((resolve, reject) => this.route(record.topic, record.partition, input, resolve, reject));
+  }
+
+  /** Sends everything buffered now and waits until it is acknowledged or has failed. */
+  async flush(): Promise<void> {
+    this.flushing++;
+    try {
+      while (this.metadataWaits.size > 0) await Promise.all(this.metadataWaits);
+      const pending = [...this.incomplete];
+      this.drain();
+      await Promise.all(pending.map((b) => b.whenDone()));
+    } finally {
+      this.flushing--;
+    }
+  }
+
+  /** Flushes, then closes the connections. Later sends fail with MQ_ERR_CLOSED. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      await this.flush();
+    } finally {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = null;
+      await this.cluster.close();
+    }
+  }
+
+  // ------------------------------------------------------------------ append
+
+  private toInput(record: ProducerRecord): ProducerRecordInput {
+    if (typeof record.topic !== 'string' || record.topic === '') throw new MqError('MQ_ERR_INVALID_ARGUMENT', 'record.topic must be a non-empty string');
+    const key = toBytes(record.key, 'key');
+    const value = toBytes(record.value, 'value');
+    let timestamp: bigint;
+    if (record.timestamp === undefined) {
+      const now = Date.now();
+      if (now !== this.nowMs) {
+        this.nowMs = now;
+        this.nowBig = BigInt(now);
+      }
+      timestamp = this.nowBig;
+    } else {
+      timestamp = typeof record.timestamp === 'bigint' ? record.timestamp : BigInt(Math.trunc(record.timestamp));
+    }
+    if (record.headers === undefined) return { key, value, timestamp };
+    const entries = Array.isArray(record.headers) ? record.headers : Object.entries(record.headers).map(([k, v]) => ({ key: k, value: v }));
+    const headers: RecordHeader[] = entries.map((h) => ({ key: h.key, value: toBytes(h.value, `header ${h.key}`) }));
+    return { key, value, headers, timestamp };
+  }
+
+  private route(topic: string, partition: number | undefined, record: ProducerRecordInput, resolve: Resolve, reject: Reject): void {
+    let state = this.topics.get(topic);
+    if (!state) {
+      state = { name: topic, queues: [], sticky: -1, previousSticky: -1, waiting: null };
+      this.topics.set(topic, state);
+    }
+    if (state.waiting) {
+      state.waiting.push({ partition, record, resolve, reject });
+      return;
+    }
+    const meta = this.cluster.topic(topic);
+    if (!meta) {
+      state.waiting = [{ partition, record, resolve, reject }];
+      this.awaitMetadata(state);
+      return;
+    }
+    let p: number;
+    try {
+      p = this.choosePartition(state, meta, partition, record.key);
+    } catch (err) {
+      reject(err as Error);
+      return;
+    }
+    this.append(state, p, record, resolve, reject, partition === undefined && !this.partitioner && record.key === null);
+  }
+
+  private choosePartition(state: TopicState, meta: TopicMetadata, explicit: number | undefined, key: Buffer | null): number {
+    const n = meta.partitions.length;
+    let p: number;
+    if (explicit !== undefined) p = explicit;
+    else if (this.partitioner) p = this.partitioner(key, n, state.name);
+    else if (key !== null) return partitionForKey(key, n);
+    else {
+      if (state.sticky < 0 || state.sticky >= n) state.sticky = pickStickyPartition(meta, state.previousSticky);
+      return state.sticky;
+    }
+    if (!Number.isInteger(p) || p < 0 || p >= n) {
+      throw new MqError('MQ_ERR_INVALID_ARGUMENT', `partition ${p} of topic ${state.name} does not exist (it has ${n})`);
+    }
+    return p;
+  }
+
+  private append(state: TopicState, partition: number, record: ProducerRecordInput, resolve: Resolve, reject: Reject, sticky: boolean): void {
+    let queue = state.queues[partition];
+    if (!queue) {
+      queue = { topic: state.name, partition, batches: [] };
+      state.queues[partition] = queue;
+    }
+    const size = recordSize(record);
+    let batch = queue.batches[queue.batches.length - 1];
+    if (batch && !batch.sealed && batch.records.length > 0 && batch.bytes + size > this.batchSize) {
+      this.seal(state, batch);
+      this.scheduleDrain();
+      // KIP-480: a null-key record that would open a new batch on the sticky partition goes to
+      // the next sticky partition instead, so each partition gets whole batches.
+      const meta = this.cluster.topic(state.name);
+      if (sticky && meta) {
+        const next = this.choosePartition(state, meta, undefined, null);
+        if (next !== partition) {
+          this.append(state, next, record, resolve, reject, true);
+          return;
+        }
+      }
+    }
+    if (!batch || batch.sealed) {
+      const now = Date.now();
+      batch = new ProducerBatch(queue, this.nextSeq++, now);
+      queue.batches.push(batch);
+      this.nonEmpty.add(queue);
+      this.incomplete.add(batch);
+      if (this.lingerMs === 0) this.scheduleDrain();
+      else this.armTimer(now + this.lingerMs);
+    }
+    batch.append(record, size, resolve, reject);
+    if (batch.bytes >= this.batchSize) {
+      this.seal(state, batch);
+      this.scheduleDrain();
+    }
+  }
+
+  /** Closes a batch to appends; null-key records then move on to another partition (KIP-480). */
+  private seal(state: TopicState, batch: ProducerBatch): void {
+    batch.sealed = true;
+    if (state.sticky === batch.queue.partition) {
+      state.previousSticky = state.sticky;
+      state.sticky = -1;
+    }
+  }
+
+  /**
+   * Fetches metadata for a topic that has records waiting, retrying while the answer is a
+   * retriable error (a topic being auto-created first reports LEADER_NOT_AVAILABLE), then routes
+   * the waiting records in send order, or fails them.
+   */
+  private awaitMetadata(state: TopicState): void {
+    const wait = (async () => {
+      let lastError: Error | null = null;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await this.cluster.refreshTopics([state.name]);
+          lastError = null;
+        } catch (err) {
+          lastError = err as Error;
+        }
+        if (this.cluster.topic(state.name)) break;
+        const code = this.cluster.topicError(state.name);
+        const error = lastError ?? new KafkaError(code || ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `(topic ${state.name})`);
+        if (!isRetriable(error) || attempt >= this.cluster.config.retries) {
+          const waiting = state.waiting ?? [];
+          state.waiting = null;
+          for (const w of waiting) w.reject(error);
+          return;
+        }
+        await sleep(backoffMs(this.cluster.config, attempt + 1));
+      }
+      const waiting = state.waiting ?? [];
+      state.waiting = null;
+      for (const w of waiting) this.route(state.name, w.partition, w.record, w.resolve, w.reject);
+    })();
+    this.metadataWaits.add(wait);
+    void wait.finally(() => this.metadataWaits.delete(wait));
+  }
+
+  // ------------------------------------------------------------------ drain
+
+  private scheduleDrain(): void {
+    if (this.drainScheduled) return;
+    this.drainScheduled = true;
+    setImmediate(() => {
+      this.drainScheduled = false;
+      this.drain();
+    });
+  }
+
+  private armTimer(at: number): void {
+    if (at >= this.timerAt) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        this.timerAt = Infinity;
+        this.drain();
+      },
+      Math.max(0, at - Date.now()),
+    );
+  }
+
+  /**
+   * Sends every ready head batch whose leader is known and has a free in-flight slot, one request
+   * per broker per pass, passes repeated while they send something. Expires batches past the
+   * delivery timeout, asks for metadata where a leader is missing, and re-arms the timer for the
+   * next batch that will become ready.
+   */
+  private drain(): void {
+    const now = Date.now();
+    const force = this.flushing > 0 || this.closed;
+    let wakeAt = Infinity;
+    const missingLeader = new Set<string>();
+    for (;;) {
+      const byNode = new Map<number, { batches: ProducerBatch[]; bytes: number }>();
+      for (const queue of this.nonEmpty) {
+        let head = queue.batches[0];
+        while (head && now - head.createdAt >= this.deliveryTimeoutMs) {
+          queue.batches.shift();
+          this.expire(head, now);
+          head = queue.batches[0];
+        }
+        if (!head) {
+          this.nonEmpty.delete(queue);
+          continue;
+        }
+        if (head.retryAt > now) {
+          wakeAt = Math.min(wakeAt, head.retryAt);
+          continue;
+        }
+        if (!head.sealed && !force && now < head.createdAt + this.lingerMs) {
+          wakeAt = Math.min(wakeAt, head.createdAt + this.lingerMs);
+          continue;
+        }
+        const leader = this.cluster.leaderFor(queue.topic, queue.partition);
+        if (leader < 0) {
+          missingLeader.add(queue.topic);
+          continue;
+        }
+        if ((this.inFlight.get(leader) ?? 0) >= this.maxInFlight) continue;
+        let request = byNode.get(leader);
+        if (!request) byNode.set(leader, (request = { batches: [], bytes: 0 }));
+        if (request.batches.length > 0 && request.bytes + head.bytes > MAX_REQUEST_BYTES) continue;
+        request.batches.push(head);
+        request.bytes += head.bytes;
+      }
+      if (byNode.size === 0) break;
+      for (const [nodeId, request] of byNode) {
+        for (const batch of request.batches) {
+          batch.queue.batches.shift();
+          const state = this.topics.get(batch.queue.topic)!;
+          this.seal(state, batch);
+        }
+        this.sendRequest(nodeId, request.batches);
+      }
+    }
+    if (missingLeader.size > 0) {
+      this.cluster.refreshTopics(missingLeader).then(
+        () => this.scheduleDrain(),
+        // Still unreachable: look again after a back-off; the delivery timeout bounds the wait.
+        () => this.armTimer(Date.now() + this.cluster.config.retryBackoffMs),
+      );
+    }
+    if (wakeAt !== Infinity) this.armTimer(wakeAt);
+  }
+
+  private expire(batch: ProducerBatch, now: number): void {
+    this.incomplete.delete(batch);
+    batch.fail(
+      new MqError(
+        'MQ_ERR_TIMEOUT',
+        `expiring ${batch.records.length} record(s) for ${batch.queue.topic}-${batch.queue.partition}: ${now - batch.createdAt} ms has passed since batch creation`,
+      ),
+    );
+  }
+
+  private sendRequest(nodeId: number, batches: ProducerBatch[]): void {
+    const topicData = new Map<string, Array<{ index: number; records: Buffer }>>();
+    try {
+      for (const b of batches) {
+        b.encoded ??= encodeRecordBatch(b.records, { compression: this.compression });
+        let list = topicData.get(b.queue.topic);
+        if (!list) topicData.set(b.queue.topic, (list = []));
+        list.push({ index: b.queue.partition, records: b.encoded });
+      }
+    } catch (err) {
+      const error = new MqError('MQ_ERR_INVALID_ARGUMENT', `cannot encode a record batch: ${(err as Error).message}`, { cause: err });
+      for (const b of batches) this.finish(b, error);
+      return;
+    }
+    const request: ProduceRequest = {
+      transactionalId: null,
+      acks: this.acks,
+      timeoutMs: this.cluster.config.requestTimeoutMs,
+      topicData: [...topicData].map(([name, partitionData]) => ({ name, partitionData })),
+    };
+    this.inFlight.set(nodeId, (this.inFlight.get(nodeId) ?? 0) + 1);
+    const done = (): void => {
+      this.inFlight.set(nodeId, this.inFlight.get(nodeId)! - 1);
+      this.scheduleDrain();
+    };
+    let sent: Promise<ProduceResponse | void>;
+    try {
+      const conn = this.cluster.connectionFor(nodeId);
+      sent = this.acks === 0 ? conn.send(Produce, request, { expectResponse: false }) : conn.send<ProduceRequest, ProduceResponse>(Produce, request);
+    } catch (err) {
+      sent = Promise.reject(err);
+    }
+    sent.then(
+      (res) => {
+        done();
+        if (res) this.onResponse(batches, res);
+        else for (const b of batches) this.finish(b, null, -1n, -1n);
+      },
+      (err: unknown) => {
+        done();
+        const error = err instanceof Error ? err : new ConnectionError(String(err));
+        for (const b of batches) this.retryOrFail(b, error);
+      },
+    );
+  }
+
+  private onResponse(batches: ProducerBatch[], res: ProduceResponse): void {
+    const byTopic = new Map<string, Map<number, ProducePartitionResponse>>();
+    for (const t of res.responses) {
+      const m = new Map<number, ProducePartitionResponse>();
+      for (const p of t.partitionResponses) m.set(p.index, p);
+      byTopic.set(t.name, m);
+    }
+    for (const b of batches) {
+      const p = byTopic.get(b.queue.topic)?.get(b.queue.partition);
+      if (!p) {
+        this.finish(b, new MqError('MQ_ERR_PROTOCOL', `Produce response has no result for ${b.queue.topic}-${b.queue.partition}`));
+      } else if (p.errorCode === 0) {
+        this.finish(b, null, p.baseOffset, p.logAppendTimeMs);
+      } else {
+        const detail = p.errorMessage ?? p.recordErrors.map((e) => `record ${e.batchIndex}: ${e.batchIndexErrorMessage ?? ''}`).join('; ');
+        this.retryOrFail(b, new KafkaError(p.errorCode, detail || null));
+      }
+    }
+  }
+
+  private retryOrFail(batch: ProducerBatch, err: Error): void {
+    const { topic } = batch.queue;
+    if (err instanceof KafkaError && err.errorCode === ErrorCode.MESSAGE_TOO_LARGE && batch.records.length > 1) {
+      this.split(batch);
+      return;
+    }
+    const now = Date.now();
+    const delay = backoffMs(this.cluster.config, batch.attempts + 1);
+    if (!isRetriable(err) || batch.attempts >= this.cluster.config.retries || now + delay - batch.createdAt >= this.deliveryTimeoutMs) {
+      this.finish(batch, err);
+      return;
+    }
+    batch.attempts++;
+    batch.retryAt = now + delay;
+    this.requeue(batch);
+    const leaderMayHaveMoved = !(err instanceof KafkaError) || errorInfo(err.errorCode).refreshMetadata;
+    if (leaderMayHaveMoved) {
+      this.cluster.refreshTopics([topic]).then(
+        () => this.scheduleDrain(),
+        () => this.scheduleDrain(),
+      );
+    }
+    this.armTimer(batch.retryAt);
+  }
+
+  /** Puts a batch back into its queue before every batch created after it. */
+  private requeue(batch: ProducerBatch): void {
+    const queue = batch.queue;
+    let i = 0;
+    while (i < queue.batches.length && queue.batches[i]!.seq < batch.seq) i++;
+    queue.batches.splice(i, 0, batch);
+    this.nonEmpty.add(queue);
+  }
+
+  /** MESSAGE_TOO_LARGE for a batch of several records: retry as two halves (Java splits too). */
+  private split(batch: ProducerBatch): void {
+    this.incomplete.delete(batch);
+    const half = Math.ceil(batch.records.length / 2);
+    const parts = [new ProducerBatch(batch.queue, batch.seq, batch.createdAt), new ProducerBatch(batch.queue, batch.seq, batch.createdAt)];
+    for (let i = 0; i < batch.records.length; i++) {
+      const record = batch.records[i]!;
+      parts[i < half ? 0 : 1]!.append(record, recordSize(record), batch.resolves[i]!, batch.rejects[i]!);
+    }
+    // Both halves keep the original's seq; the second goes in after the first.
+    for (const part of parts) {
+      part.sealed = true;
+      this.incomplete.add(part);
+    }
+    const queue = batch.queue;
+    let i = 0;
+    while (i < queue.batches.length && queue.batches[i]!.seq <= batch.seq) i++;
+    queue.batches.splice(i, 0, ...parts);
+    this.nonEmpty.add(queue);
+    this.scheduleDrain();
+  }
+
+  private finish(batch: ProducerBatch, err: Error | null, baseOffset = -1n, logAppendTime = -1n): void {
+    this.incomplete.delete(batch);
+    if (err) batch.fail(err);
+    else batch.complete(baseOffset, logAppendTime);
+  }
+}
+
+function toBytes(v: Buffer | string | null | undefined, what: string): Buffer | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string') return Buffer.from(v, 'utf8');
+  if (Buffer.isBuffer(v)) return v;
+  throw new MqError('MQ_ERR_INVALID_ARGUMENT', `record ${what} must be a Buffer, a string or null`);
+}
+
+/** Close estimate of the bytes a record adds to a batch; decides when a batch is full. */
+function recordSize(r: ProducerRecordInput): number {
+  let size = RECORD_OVERHEAD_BYTES + (r.key?.length ?? 0) + (r.value?.length ?? 0);
+  if (r.headers) {
+    for (const h of r.headers) size += 2 + Buffer.byteLength(h.key) + (h.value?.length ?? 0);
+  }
+  return size;
+}
+
+/**
+ * A partition for null-key records: random among those with a leader (all partitions when none
+ * has one), avoiding the previous choice when there is another (Java's BuiltInPartitioner).
+ */
+function pickStickyPartition(meta: TopicMetadata, previous: number): number {
+  const available: number[] = [];
+  const all: number[] = [];
+  for (let i = 0; i < meta.partitions.length; i++) {
+    all.push(i);
+    if ((meta.partitions[i]?.leader ?? -1) >= 0) available.push(i);
+  }
+  const candidates = available.length > 0 ? available : all;
+  if (candidates.length === 1) return candidates[0]!;
+  for (;;) {
+    const pick = candidates[Math.floor(Math.random() * candidates.length)]!;
+    if (pick !== previous) return pick;
+  }
+}

@@ -1,0 +1,427 @@
+// RecordBatch v2 (magic 2), AK clients/.../record/DefaultRecordBatch.java and DefaultRecord.java.
+// Big-endian; the header is 61 bytes:
+//
+//   off  field                 type   note
+//    0   baseOffset            i64    assigned by the broker (bytes 0-7 rewritten on append)
+//    8   batchLength           i32    bytes after this field (batch size = 12 + batchLength)
+//   12   partitionLeaderEpoch  i32    stamped by the leader
+//   16   magic                 i8     2 (legacy message sets keep their magic at 16 too)
+//   17   crc                   u32    CRC-32C of bytes 21..end: baseOffset, batchLength and the
+//                                      leader epoch are outside it, so the broker can set them
+//                                      without recomputing it
+//   21   attributes            i16    bits 0-2 codec, 3 LogAppendTime, 4 transactional, 5 control
+//   23   lastOffsetDelta       i32
+//   27   baseTimestamp         i64    timestamp of the first record
+//   35   maxTimestamp          i64
+//   43   producerId            i64    -1 without idempotence
+//   51   producerEpoch         i16
+//   53   baseSequence          i32
+//   57   recordCount           i32
+//   61   records               the record section, compressed as a whole when codec != 0
+//
+// Record: length varint | attributes i8 | timestampDelta varlong | offsetDelta varint |
+// keyLength varint (-1 null) | key | valueLength varint (-1 null) | value | headerCount varint |
+// headers [keyLength varint | utf-8 key | valueLength varint (-1 null) | value]. The varints are
+// zigzag (Writer.varint/varlong), unlike the unsigned varints of KIP-482 messages.
+
+import { DecodeError, Reader } from '../reader.js';
+import { Writer } from '../writer.js';
+import { compress, compressionName, CompressionType, decompress, type CompressionId, type CompressionName } from './compression.js';
+import { crc32c } from './crc32c.js';
+import { decodeLegacyEntry, LEGACY_MIN_SIZE } from './legacy-records.js';
+
+export const BATCH_HEADER_SIZE = 61;
+/** baseOffset + batchLength: the bytes of a batch (or legacy entry) that batchLength does not count. */
+export const LOG_OVERHEAD = 12;
+
+export const BASE_OFFSET_OFFSET = 0;
+export const BATCH_LENGTH_OFFSET = 8;
+export const PARTITION_LEADER_EPOCH_OFFSET = 12;
+export const MAGIC_OFFSET = 16;
+export const CRC_OFFSET = 17;
+export const ATTRIBUTES_OFFSET = 21;
+export const LAST_OFFSET_DELTA_OFFSET = 23;
+export const BASE_TIMESTAMP_OFFSET = 27;
+export const MAX_TIMESTAMP_OFFSET = 35;
+export const PRODUCER_ID_OFFSET = 43;
+export const PRODUCER_EPOCH_OFFSET = 51;
+export const BASE_SEQUENCE_OFFSET = 53;
+export const RECORDS_COUNT_OFFSET = 57;
+
+export const ATTR_COMPRESSION_MASK = 0x07;
+export const ATTR_LOG_APPEND_TIME = 0x08;
+export const ATTR_TRANSACTIONAL = 0x10;
+export const ATTR_CONTROL = 0x20;
+
+/** Values of the header's "none" markers (AK RecordBatch.NO_*). */
+export const NO_PRODUCER_ID = -1n;
+export const NO_PRODUCER_EPOCH = -1;
+export const NO_SEQUENCE = -1;
+export const NO_PARTITION_LEADER_EPOCH = -1;
+export const NO_TIMESTAMP = -1n;
+
+export type TimestampType = 'CreateTime' | 'LogAppendTime';
+
+export interface BatchHeader {
+  baseOffset: bigint;
+  batchLength: number;
+  partitionLeaderEpoch: number;
+  magic: number;
+  crc: number;
+  attributes: number;
+  lastOffsetDelta: number;
+  baseTimestamp: bigint;
+  maxTimestamp: bigint;
+  producerId: bigint;
+  producerEpoch: number;
+  baseSequence: number;
+  recordCount: number;
+}
+
+export interface RecordHeader {
+  readonly key: string;
+  readonly value: Buffer | null;
+}
+
+export interface ProducerRecordInput {
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers?: readonly RecordHeader[];
+  readonly timestamp: bigint;
+}
+
+export interface EncodeBatchOptions {
+  compression?: CompressionName;
+  baseOffset?: bigint;
+  /** Producers leave it -1 (Java); a leader writing its own batches stamps its epoch. */
+  partitionLeaderEpoch?: number;
+  producerId?: bigint;
+  producerEpoch?: number;
+  baseSequence?: number;
+  transactional?: boolean;
+  /** LogAppendTime is for batches the broker builds itself; the records carry the append time. */
+  timestampType?: TimestampType;
+}
+
+export interface DecodedRecord {
+  offset: bigint;
+  timestamp: bigint;
+  timestampType: TimestampType;
+  /** Subarrays of the input (or of the decompressed section): copy to keep beyond its life. */
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: RecordHeader[];
+}
+
+export interface DecodedBatch {
+  /** For legacy v0/v1 entries: synthesised (producer fields -1, baseOffset = first record). */
+  header: BatchHeader;
+  compression: CompressionName;
+  timestampType: TimestampType;
+  isTransactional: boolean;
+  isControl: boolean;
+  records: DecodedRecord[];
+}
+
+export interface DecodeOptions {
+  /** Default true. Skipping is for bytes already verified, e.g. re-reading a segment. */
+  verifyCrc?: boolean;
+}
+
+/** Reads the fixed header at `offset`; meaningful only when the magic byte is 2. Never touches records. */
+export function readBatchHeader(buf: Buffer, offset = 0): BatchHeader {
+  if (offset < 0 || offset + BATCH_HEADER_SIZE > buf.length) {
+    throw new DecodeError(`record batch header needs ${BATCH_HEADER_SIZE} bytes, ${buf.length - offset} left`, offset);
+  }
+  return {
+    baseOffset: buf.readBigInt64BE(offset + BASE_OFFSET_OFFSET),
+    batchLength: buf.readInt32BE(offset + BATCH_LENGTH_OFFSET),
+    partitionLeaderEpoch: buf.readInt32BE(offset + PARTITION_LEADER_EPOCH_OFFSET),
+    magic: buf.readInt8(offset + MAGIC_OFFSET),
+    crc: buf.readUInt32BE(offset + CRC_OFFSET),
+    attributes: buf.readInt16BE(offset + ATTRIBUTES_OFFSET),
+    lastOffsetDelta: buf.readInt32BE(offset + LAST_OFFSET_DELTA_OFFSET),
+    baseTimestamp: buf.readBigInt64BE(offset + BASE_TIMESTAMP_OFFSET),
+    maxTimestamp: buf.readBigInt64BE(offset + MAX_TIMESTAMP_OFFSET),
+    producerId: buf.readBigInt64BE(offset + PRODUCER_ID_OFFSET),
+    producerEpoch: buf.readInt16BE(offset + PRODUCER_EPOCH_OFFSET),
+    baseSequence: buf.readInt32BE(offset + BASE_SEQUENCE_OFFSET),
+    recordCount: buf.readInt32BE(offset + RECORDS_COUNT_OFFSET),
+  };
+}
+
+/** CRC-32C over attributes..end of the batch at `offset` equals the stored crc. */
+export function verifyBatchCrc(buf: Buffer, offset: number, batchLength: number): boolean {
+  return computeBatchCrc(buf, offset, batchLength) === buf.readUInt32BE(offset + CRC_OFFSET);
+}
+
+function computeBatchCrc(buf: Buffer, offset: number, batchLength: number): number {
+  return crc32c(buf.subarray(offset + ATTRIBUTES_OFFSET, offset + LOG_OVERHEAD + batchLength));
+}
+
+/**
+ * Marks the batch at `offset` as LogAppendTime with `timestamp` as its max timestamp and
+ * recomputes the CRC (what the broker does for message.timestamp.type=LogAppendTime; records
+ * then all read as that time).
+ */
+export function stampLogAppendTime(buf: Buffer, offset: number, timestamp: bigint): void {
+  const batchLength = buf.readInt32BE(offset + BATCH_LENGTH_OFFSET);
+  buf.writeInt16BE(buf.readInt16BE(offset + ATTRIBUTES_OFFSET) | ATTR_LOG_APPEND_TIME, offset + ATTRIBUTES_OFFSET);
+  buf.writeBigInt64BE(timestamp, offset + MAX_TIMESTAMP_OFFSET);
+  buf.writeUInt32BE(computeBatchCrc(buf, offset, batchLength), offset + CRC_OFFSET);
+}
+
+/** Codec id of the batch at `offset` (from its attributes). */
+export function compressionOf(buf: Buffer, offset = 0): CompressionId {
+  if (offset + ATTRIBUTES_OFFSET + 2 > buf.length) throw new DecodeError('record batch too short for attributes', offset);
+  return (buf.readInt16BE(offset + ATTRIBUTES_OFFSET) & ATTR_COMPRESSION_MASK) as CompressionId;
+}
+
+/** Number of complete batches in `buf`, which must hold whole batches only (a produce payload). */
+export function batchCount(buf: Buffer): number {
+  let count = 0;
+  let pos = 0;
+  while (pos < buf.length) {
+    if (buf.length - pos < LOG_OVERHEAD) throw new DecodeError(`${buf.length - pos} trailing bytes after the last record batch`, pos);
+    const batchLength = buf.readInt32BE(pos + BATCH_LENGTH_OFFSET);
+    if (batchLength < 0 || pos + LOG_OVERHEAD + batchLength > buf.length) {
+      throw new DecodeError(`record batch length ${batchLength} exceeds the ${buf.length - pos - LOG_OVERHEAD} bytes left`, pos + BATCH_LENGTH_OFFSET, 'batchLength');
+    }
+    pos += LOG_OVERHEAD + batchLength;
+    count++;
+  }
+  return count;
+}
+
+// ---- encoding ----------------------------------------------------------------------------
+
+const INT32_MIN = -0x80000000n;
+const INT32_MAX = 0x7fffffffn;
+
+/** Bytes of a zigzag varint of a 32-bit value. */
+function varintSize(v: number): number {
+  const u = ((v << 1) ^ (v >> 31)) >>> 0;
+  return u < 0x80 ? 1 : u < 0x4000 ? 2 : u < 0x200000 ? 3 : u < 0x10000000 ? 4 : 5;
+}
+
+/** Bytes of a zigzag varlong. */
+function varlongSize(v: bigint): number {
+  let u = BigInt.asUintN(64, (v << 1n) ^ (v >> 63n));
+  let n = 1;
+  while (u >= 0x80n) {
+    u >>= 7n;
+    n++;
+  }
+  return n;
+}
+
+function bytesSize(b: Buffer | null): number {
+  return b === null ? 1 : varintSize(b.length) + b.length;
+}
+
+/**
+ * Builds one batch. Sizes are computed first so the output is written into a single buffer
+ * allocated once (gzip adds one buffer for the compressed section). Timestamp deltas that fit
+ * 32 bits, the common case, are computed once and written without BigInt arithmetic.
+ */
+export function encodeRecordBatch(records: readonly ProducerRecordInput[], opts: EncodeBatchOptions = {}): Buffer {
+  const count = records.length;
+  if (count === 0) throw new RangeError('a record batch needs at least one record');
+  const baseTimestamp = records[0]!.timestamp;
+  let maxTimestamp = baseTimestamp;
+  const bodySizes = new Int32Array(count);
+  // Timestamp deltas that fit 32 bits, as numbers; NaN marks one that needs the 64-bit path.
+  const deltas = new Float64Array(count);
+  // Header keys are encoded once here and written from this list in the second pass.
+  let headerKeys: Buffer[] | undefined;
+  let recordsSize = 0;
+  for (let i = 0; i < count; i++) {
+    const r = records[i]!;
+    if (r.timestamp > maxTimestamp) maxTimestamp = r.timestamp;
+    const delta = r.timestamp - baseTimestamp;
+    let body = 1 + varintSize(i) + bytesSize(r.key) + bytesSize(r.value);
+    if (delta >= INT32_MIN && delta <= INT32_MAX) {
+      deltas[i] = Number(delta);
+      body += varintSize(deltas[i]!);
+    } else {
+      deltas[i] = NaN;
+      body += varlongSize(delta);
+    }
+    const headers = r.headers ?? [];
+    body += varintSize(headers.length);
+    for (const h of headers) {
+      const k = Buffer.from(h.key, 'utf8');
+      (headerKeys ??= []).push(k);
+      body += varintSize(k.length) + k.length + bytesSize(h.value);
+    }
+    bodySizes[i] = body;
+    recordsSize += varintSize(body) + body;
+  }
+
+  const codec = opts.compression ?? 'none';
+  let attributes: number = CompressionType[codec];
+  if (opts.transactional) attributes |= ATTR_TRANSACTIONAL;
+  if (opts.timestampType === 'LogAppendTime') attributes |= ATTR_LOG_APPEND_TIME;
+
+  const writeHeader = (w: Writer, sectionSize: number): void => {
+    w.int64(opts.baseOffset ?? 0n)
+      .int32(BATCH_HEADER_SIZE - LOG_OVERHEAD + sectionSize)
+      .int32(opts.partitionLeaderEpoch ?? NO_PARTITION_LEADER_EPOCH)
+      .int8(2)
+      .uint32(0) // crc, filled in below once the bytes after it are final
+      .int16(attributes)
+      .int32(count - 1)
+      .int64(baseTimestamp)
+      .int64(maxTimestamp)
+      .int64(opts.producerId ?? NO_PRODUCER_ID)
+      .int16(opts.producerEpoch ?? NO_PRODUCER_EPOCH)
+      .int32(opts.baseSequence ?? NO_SEQUENCE)
+      .int32(count);
+  };
+
+  let out: Buffer;
+  if (codec === 'none') {
+    const w = new Writer(BATCH_HEADER_SIZE + recordsSize);
+    writeHeader(w, recordsSize);
+    writeRecords(w, records, bodySizes, deltas, baseTimestamp, headerKeys);
+    out = w.toBuffer();
+  } else {
+    const section = new Writer(recordsSize);
+    writeRecords(section, records, bodySizes, deltas, baseTimestamp, headerKeys);
+    const compressed = compress(codec, section.toBuffer());
+    const w = new Writer(BATCH_HEADER_SIZE + compressed.length);
+    writeHeader(w, compressed.length);
+    out = w.raw(compressed).toBuffer();
+  }
+  out.writeUInt32BE(crc32c(out.subarray(ATTRIBUTES_OFFSET)), CRC_OFFSET);
+  return out;
+}
+
+function writeRecords(
+  w: Writer,
+  records: readonly ProducerRecordInput[],
+  bodySizes: Int32Array,
+  deltas: Float64Array,
+  baseTimestamp: bigint,
+  headerKeys: Buffer[] | undefined,
+): void {
+  let nextKey = 0;
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    w.varint(bodySizes[i]!).int8(0);
+    // A zigzag varint of a 32-bit value has the same bytes as the varlong of that value.
+    const delta = deltas[i]!;
+    if (Number.isNaN(delta)) w.varlong(r.timestamp - baseTimestamp);
+    else w.varint(delta);
+    w.varint(i);
+    writeBytes(w, r.key);
+    writeBytes(w, r.value);
+    const headers = r.headers ?? [];
+    w.varint(headers.length);
+    for (const h of headers) {
+      writeBytes(w, headerKeys![nextKey++]!);
+      writeBytes(w, h.value);
+    }
+  }
+}
+
+function writeBytes(w: Writer, b: Buffer | null): void {
+  if (b === null) w.varint(-1);
+  else w.varint(b.length).raw(b);
+}
+
+// ---- decoding ----------------------------------------------------------------------------
+
+/**
+ * Decodes every complete batch in `buf` (v2, and legacy v0/v1 message-set entries). A fetch
+ * response may end with a batch cut short by the fetch size limit: decoding stops silently
+ * there. Anything malformed before that point throws a DecodeError.
+ */
+export function decodeRecordBatches(buf: Buffer, opts: DecodeOptions = {}): DecodedBatch[] {
+  const verifyCrc = opts.verifyCrc ?? true;
+  const batches: DecodedBatch[] = [];
+  let pos = 0;
+  while (buf.length - pos >= LOG_OVERHEAD) {
+    const batchLength = buf.readInt32BE(pos + BATCH_LENGTH_OFFSET);
+    if (batchLength < MAGIC_OFFSET + 1 - LOG_OVERHEAD) {
+      throw new DecodeError(`record batch length ${batchLength} is too small`, pos + BATCH_LENGTH_OFFSET, 'batchLength');
+    }
+    const end = pos + LOG_OVERHEAD + batchLength;
+    if (end > buf.length) break;
+    const magic = buf.readInt8(pos + MAGIC_OFFSET);
+    if (magic === 2) {
+      batches.push(decodeBatch(buf, pos, end, verifyCrc));
+    } else if (magic === 0 || magic === 1) {
+      if (end - pos < LEGACY_MIN_SIZE[magic]) {
+        throw new DecodeError(`legacy message of ${end - pos} bytes is too small`, pos + BATCH_LENGTH_OFFSET, 'messageSize');
+      }
+      batches.push(decodeLegacyEntry(buf.subarray(pos, end), verifyCrc));
+    } else {
+      throw new DecodeError(`unknown record batch magic ${magic}`, pos + MAGIC_OFFSET, 'magic');
+    }
+    pos = end;
+  }
+  return batches;
+}
+
+function decodeBatch(buf: Buffer, pos: number, end: number, verifyCrc: boolean): DecodedBatch {
+  if (end - pos < BATCH_HEADER_SIZE) throw new DecodeError(`record batch of ${end - pos} bytes is shorter than its header`, pos + BATCH_LENGTH_OFFSET, 'batchLength');
+  const header = readBatchHeader(buf, pos);
+  if (verifyCrc) {
+    const computed = computeBatchCrc(buf, pos, header.batchLength);
+    if (computed !== header.crc) {
+      throw new DecodeError(`record batch at offset ${header.baseOffset} has crc ${header.crc}, computed ${computed}`, pos + CRC_OFFSET, 'crc');
+    }
+  }
+  const compression = compressionName(header.attributes & ATTR_COMPRESSION_MASK);
+  const r =
+    compression === 'none'
+      ? new Reader(buf, pos + BATCH_HEADER_SIZE, end)
+      : new Reader(decompress(compression, buf.subarray(pos + BATCH_HEADER_SIZE, end)));
+  const logAppendTime = (header.attributes & ATTR_LOG_APPEND_TIME) !== 0;
+  const timestampType: TimestampType = logAppendTime ? 'LogAppendTime' : 'CreateTime';
+  const records: DecodedRecord[] = [];
+  for (let i = 0; i < header.recordCount; i++) {
+    const length = r.varint();
+    const start = r.offset;
+    r.int8(); // record attributes: unused by every version so far
+    const timestampDelta = r.varlong();
+    const offsetDelta = r.varint();
+    const key = readBytes(r);
+    const value = readBytes(r);
+    const headerCount = r.varint();
+    if (headerCount < 0 || headerCount > r.remaining) throw new DecodeError(`invalid record header count ${headerCount}`, r.offset, 'headerCount');
+    const headers: RecordHeader[] = [];
+    for (let h = 0; h < headerCount; h++) {
+      const keyLength = r.varint();
+      if (keyLength < 0) throw new DecodeError('null record header key', r.offset, 'headerKey');
+      const headerKey = r.raw(keyLength).toString('utf8');
+      headers.push({ key: headerKey, value: readBytes(r) });
+    }
+    if (r.offset - start !== length) {
+      throw new DecodeError(`record ${i} declares ${length} bytes but its fields take ${r.offset - start}`, start, 'length');
+    }
+    records.push({
+      offset: header.baseOffset + BigInt(offsetDelta),
+      timestamp: logAppendTime ? header.maxTimestamp : header.baseTimestamp + timestampDelta,
+      timestampType,
+      key,
+      value,
+      headers,
+    });
+  }
+  if (r.remaining !== 0) throw new DecodeError(`${r.remaining} bytes left after the batch's ${header.recordCount} records`, r.offset, 'records');
+  return {
+    header,
+    compression,
+    timestampType,
+    isTransactional: (header.attributes & ATTR_TRANSACTIONAL) !== 0,
+    isControl: (header.attributes & ATTR_CONTROL) !== 0,
+    records,
+  };
+}
+
+function readBytes(r: Reader): Buffer | null {
+  const n = r.varint();
+  return n < 0 ? null : r.raw(n);
+}

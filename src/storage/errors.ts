@@ -1,0 +1,41 @@
+// Errors raised by storage. Every one carries a stable `code` and the name of the Kafka error
+// the broker should answer with (`kafkaError`), so handlers map failures without parsing
+// messages: produce validation (INVALID_RECORD, CORRUPT_MESSAGE, MESSAGE_TOO_LARGE ...),
+// reads out of range (OFFSET_OUT_OF_RANGE) and disk failures (KAFKA_STORAGE_ERROR).
+
+import type { ErrorName } from '../protocol/error-codes.js';
+
+export type StorageErrorCode = 'MQ_ERR_STORAGE' | 'MQ_ERR_CORRUPT_INDEX' | 'MQ_ERR_CONFIG';
+
+export class StorageError extends Error {
+  readonly code: StorageErrorCode = 'MQ_ERR_STORAGE';
+  constructor(
+    readonly kafkaError: ErrorName,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'StorageError';
+  }
+}
+
+/** An index file that contradicts its log segment; loading rebuilds the index from the log. */
+export class CorruptIndexError extends StorageError {
+  override readonly code = 'MQ_ERR_CORRUPT_INDEX';
+  constructor(
+    readonly file: string,
+    message: string,
+  ) {
+    super('KAFKA_STORAGE_ERROR', `corrupt index ${file}: ${message}`);
+    this.name = 'CorruptIndexError';
+  }
+}
+
+/** A topic config value out of range or of the wrong type (CreateTopics/AlterConfigs answer INVALID_CONFIG). */
+export class LogConfigError extends StorageError {
+  override readonly code = 'MQ_ERR_CONFIG';
+  constructor(message: string) {
+    super('INVALID_CONFIG', message);
+    this.name = 'LogConfigError';
+  }
+}

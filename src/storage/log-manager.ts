@@ -1,0 +1,210 @@
+// All partition logs of a broker, across its log.dirs (AK LogManager.scala). Per log dir:
+//
+//   <dir>/<topic>-<partition>/                   one PartitionLog (see log.ts, log-loader.ts)
+//   <dir>/<topic>-<partition>/partition.metadata "version: 0\ntopic_id: <base64url uuid>"
+//   <dir>/recovery-point-offset-checkpoint       per-partition recovery points (checkpoint.ts)
+//   <dir>/log-start-offset-checkpoint            per-partition log start offsets
+//   <dir>/.kafka_cleanshutdown                   written by close(), removed by open(): its
+//                                                absence at startup means a crash, so logs are
+//                                                re-validated from their recovery points
+//   <dir>/<topic>-<partition>.<hex uuid>-delete  a partition directory being deleted
+//
+// A partition lives in exactly one dir; new partitions go to the dir holding the fewest.
+// Deleting renames the directory to its -delete name first (one atomic step), then removes
+// it; a crash in between leaves a -delete directory that the next open() removes.
+// Concurrency: single-threaded owner (the broker); no .lock file, so two processes must not
+// share a log dir.
+
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { fsyncDirectory, readOffsetCheckpoint, writeFileAtomic, writeOffsetCheckpoint, type CheckpointEntry } from './checkpoint.js';
+import { StorageError } from './errors.js';
+import type { LogConfig } from './log-config.js';
+import { deleteDirName, isDeleteDirName, parsePartitionDirName, partitionDirName } from './log-files.js';
+import { loadPartitionLog } from './log-loader.js';
+import type { PartitionLog } from './log.js';
+
+export const CLEAN_SHUTDOWN_FILE = '.kafka_cleanshutdown';
+export const RECOVERY_POINT_CHECKPOINT_FILE = 'recovery-point-offset-checkpoint';
+export const LOG_START_OFFSET_CHECKPOINT_FILE = 'log-start-offset-checkpoint';
+export const PARTITION_METADATA_FILE = 'partition.metadata';
+
+export interface LogManagerOptions {
+  logDirs: readonly string[];
+  /** Config of logs found on disk whose topic `configFor` does not know (or when it is absent). */
+  defaults: LogConfig;
+  /** Topic-level config for logs loaded at open (the broker's stored topic configs). */
+  configFor?: (topic: string) => LogConfig | undefined;
+  clock?: () => number;
+}
+
+/** Kafka's partition.metadata text (PartitionMetadataFileFormatter): no trailing newline. */
+function formatPartitionMetadata(topicId: Buffer): string {
+  return `version: 0\ntopic_id: ${topicId.toString('base64url')}`;
+}
+
+function readPartitionMetadata(path: string): Buffer | null {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new StorageError('KAFKA_STORAGE_ERROR', `unable to read ${path}: ${(e as Error).message}`, { cause: e });
+  }
+  const fields = new Map(text.split('\n').map((line) => line.split(/:\s+/, 2) as [string, string]));
+  const id = fields.get('topic_id');
+  if (fields.get('version') !== '0' || id === undefined || Buffer.from(id, 'base64url').length !== 16) {
+    throw new StorageError('KAFKA_STORAGE_ERROR', `malformed ${path}: ${JSON.stringify(text)}`);
+  }
+  return Buffer.from(id, 'base64url');
+}
+
+export class LogManager {
+  private readonly byName = new Map<string, { log: PartitionLog; dir: string }>();
+  private readonly clock: () => number;
+  private closed = false;
+
+  private constructor(
+    readonly logDirs: readonly string[],
+    private readonly defaults: LogConfig,
+    clock: (() => number) | undefined,
+  ) {
+    if (logDirs.length === 0) throw new StorageError('KAFKA_STORAGE_ERROR', 'log.dirs is empty');
+    this.clock = clock ?? Date.now;
+  }
+
+  /** Loads (and after a crash, recovers) every partition directory in every log dir. */
+  static open(opts: LogManagerOptions): LogManager {
+    const manager = new LogManager(opts.logDirs, opts.defaults, opts.clock);
+    for (const dir of opts.logDirs) manager.loadDir(dir, opts.configFor);
+    return manager;
+  }
+
+  private loadDir(dir: string, configFor: LogManagerOptions['configFor']): void {
+    mkdirSync(dir, { recursive: true });
+    const marker = join(dir, CLEAN_SHUTDOWN_FILE);
+    const cleanShutdown = existsSync(marker);
+    const recoveryPoints = readOffsetCheckpoint(join(dir, RECOVERY_POINT_CHECKPOINT_FILE));
+    const logStartOffsets = readOffsetCheckpoint(join(dir, LOG_START_OFFSET_CHECKPOINT_FILE));
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue;
+      const path = join(dir, entry.name);
+      if (isDeleteDirName(entry.name)) {
+        rmSync(path, { recursive: true, force: true });
+        continue;
+      }
+      const tp = parsePartitionDirName(entry.name);
+      if (!tp) continue;
+      const other = this.byName.get(entry.name);
+      if (other) throw new StorageError('KAFKA_STORAGE_ERROR', `partition ${entry.name} is in two log dirs: ${other.dir} and ${dir}`);
+      const log = loadPartitionLog({
+        dir: path,
+        topic: tp.topic,
+        partition: tp.partition,
+        topicId: readPartitionMetadata(join(path, PARTITION_METADATA_FILE)),
+        config: configFor?.(tp.topic) ?? this.defaults,
+        cleanShutdown,
+        recoveryPoint: recoveryPoints.get(entry.name) ?? 0n,
+        logStartOffset: logStartOffsets.get(entry.name) ?? 0n,
+        clock: this.clock,
+      });
+      this.byName.set(entry.name, { log, dir });
+    }
+    // From here on a crash must be noticed at the next start.
+    if (cleanShutdown) {
+      unlinkSync(marker);
+      fsyncDirectory(dir);
+    }
+  }
+
+  /** Creates the directory and an empty log; the partition must not exist yet. */
+  createLog(topic: string, partition: number, topicId: Buffer, config: LogConfig): PartitionLog {
+    const name = partitionDirName(topic, partition);
+    if (this.byName.has(name)) throw new StorageError('TOPIC_ALREADY_EXISTS', `log ${name} already exists in ${this.byName.get(name)!.dir}`);
+    if (topicId.length !== 16) throw new RangeError(`topic id must be 16 bytes, got ${topicId.length}`);
+    const dir = this.leastLoadedDir();
+    const path = join(dir, name);
+    try {
+      mkdirSync(path, { recursive: true });
+      writeFileAtomic(join(path, PARTITION_METADATA_FILE), formatPartitionMetadata(topicId));
+      fsyncDirectory(dir);
+    } catch (e) {
+      if (e instanceof StorageError) throw e;
+      throw new StorageError('KAFKA_STORAGE_ERROR', `unable to create ${path}: ${(e as Error).message}`, { cause: e });
+    }
+    const log = loadPartitionLog({ dir: path, topic, partition, topicId, config, cleanShutdown: true, recoveryPoint: 0n, logStartOffset: 0n, clock: this.clock });
+    this.byName.set(name, { log, dir });
+    return log;
+  }
+
+  private leastLoadedDir(): string {
+    const counts = new Map(this.logDirs.map((d) => [d, 0]));
+    for (const { dir } of this.byName.values()) counts.set(dir, counts.get(dir)! + 1);
+    let best = this.logDirs[0]!;
+    for (const d of this.logDirs) if (counts.get(d)! < counts.get(best)!) best = d;
+    return best;
+  }
+
+  getLog(topic: string, partition: number): PartitionLog | undefined {
+    return this.byName.get(partitionDirName(topic, partition))?.log;
+  }
+
+  *logs(): IterableIterator<PartitionLog> {
+    for (const { log } of this.byName.values()) yield log;
+  }
+
+  /** Closes the log and removes its directory (renamed to `-delete` first); false if there is no such log. */
+  deleteLog(topic: string, partition: number): boolean {
+    const name = partitionDirName(topic, partition);
+    const entry = this.byName.get(name);
+    if (!entry) return false;
+    this.byName.delete(name);
+    entry.log.close();
+    const doomed = join(entry.dir, deleteDirName(topic, partition, randomUUID().replaceAll('-', '')));
+    try {
+      renameSync(entry.log.dir, doomed);
+      fsyncDirectory(entry.dir);
+      rmSync(doomed, { recursive: true, force: true });
+    } catch (e) {
+      throw new StorageError('KAFKA_STORAGE_ERROR', `unable to delete ${entry.log.dir}: ${(e as Error).message}`, { cause: e });
+    }
+    return true;
+  }
+
+  /** Deletes every partition log of `topic`; returns how many there were. */
+  deleteLogs(topic: string): number {
+    let n = 0;
+    for (const log of [...this.logs()]) if (log.topic === topic && this.deleteLog(topic, log.partition)) n++;
+    return n;
+  }
+
+  /** Writes each dir's recovery-point and log-start-offset checkpoints (also meant for a periodic task). */
+  checkpoint(): void {
+    for (const dir of this.logDirs) {
+      const recovery: CheckpointEntry[] = [];
+      const starts: CheckpointEntry[] = [];
+      for (const entry of this.byName.values()) {
+        if (entry.dir !== dir) continue;
+        const { topic, partition } = entry.log;
+        recovery.push({ topic, partition, offset: entry.log.recoveryPoint });
+        starts.push({ topic, partition, offset: entry.log.logStartOffset });
+      }
+      writeOffsetCheckpoint(join(dir, RECOVERY_POINT_CHECKPOINT_FILE), recovery);
+      writeOffsetCheckpoint(join(dir, LOG_START_OFFSET_CHECKPOINT_FILE), starts);
+    }
+  }
+
+  /**
+   * Clean shutdown: every log is flushed and closed, the checkpoints written, and only then the
+   * clean-shutdown marker, so the next start trusts the indexes.
+   */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const { log } of this.byName.values()) log.close();
+    this.checkpoint();
+    for (const dir of this.logDirs) writeFileAtomic(join(dir, CLEAN_SHUTDOWN_FILE), '');
+    this.byName.clear();
+  }
+}

@@ -1,0 +1,328 @@
+// One partition's log (AK UnifiedLog/LocalLog): an ordered list of segments in the partition
+// directory, the last one active. Offsets: logStartOffset (first readable), logEndOffset (next
+// to assign), highWatermark (last committed + 1: equal to the log end on a single node, a
+// separate property because replication will hold it back), recoveryPoint (everything below
+// it is fsynced; startup after a crash re-validates only from there).
+//
+// Produce path: batches are validated by their headers and CRC only, their base offsets are
+// rewritten in place (bytes 0-7, outside the CRC), and the bytes are written as received;
+// records inside a batch are never decoded. Fetch path: whole batches are read from the file
+// into one buffer and handed back as they are.
+//
+// Concurrency contract: append and read are SYNCHRONOUS (fs.writeSync/readSync). A write into
+// the page cache takes microseconds, and with one writer per partition on the event loop there
+// is nothing to lock and no queue of in-flight writes to order. Data is not fsynced per append
+// (Kafka does not either): an acknowledged append survives the process being killed (it is in
+// the page cache) but not a power loss, unless flush.messages asks for an fsync. Callers must
+// not call into a log from worker threads.
+
+import {
+  ATTR_CONTROL,
+  ATTRIBUTES_OFFSET,
+  BASE_OFFSET_OFFSET,
+  BATCH_HEADER_SIZE,
+  BATCH_LENGTH_OFFSET,
+  LAST_OFFSET_DELTA_OFFSET,
+  LOG_OVERHEAD,
+  MAGIC_OFFSET,
+  MAX_TIMESTAMP_OFFSET,
+  RECORDS_COUNT_OFFSET,
+  stampLogAppendTime,
+  verifyBatchCrc,
+} from '../protocol/records/record-batch.js';
+import { StorageError } from './errors.js';
+import type { LogConfig } from './log-config.js';
+import { LogSegment } from './log-segment.js';
+import type { TimestampOffset } from './time-index.js';
+
+/** ListOffsets special timestamps (AK ListOffsetsRequest). */
+export const LATEST_TIMESTAMP = -1n;
+export const EARLIEST_TIMESTAMP = -2n;
+export const MAX_TIMESTAMP = -3n;
+
+export type IsolationLevel = 'read_uncommitted' | 'read_committed';
+
+export interface AppendResult {
+  baseOffset: bigint;
+  lastOffset: bigint;
+  /** The broker's append time for LogAppendTime topics, else -1. */
+  logAppendTime: bigint;
+  logStartOffset: bigint;
+}
+
+export interface ReadOptions {
+  /** Return the first batch even if larger than maxBytes (KIP-74); the fetch's first partition sets it. */
+  minOneMessage?: boolean;
+  isolation?: IsolationLevel;
+}
+
+export interface ReadResult {
+  /** Whole batches exactly as stored; the consumer skips records before the offset it asked for. */
+  chunks: Buffer[];
+  /** Total bytes in chunks. */
+  size: number;
+  highWatermark: bigint;
+  logStartOffset: bigint;
+  lastStableOffset: bigint;
+}
+
+export type AppendListener = (log: PartitionLog) => void;
+
+export interface PartitionLogInit {
+  dir: string;
+  topic: string;
+  partition: number;
+  topicId: Buffer | null;
+  config: LogConfig;
+  /** Non-empty, sorted by base offset, contiguous; the last one is active. */
+  segments: LogSegment[];
+  logStartOffset: bigint;
+  recoveryPoint: bigint;
+  clock: () => number;
+}
+
+export class PartitionLog {
+  readonly dir: string;
+  readonly topic: string;
+  readonly partition: number;
+  readonly topicId: Buffer | null;
+  readonly config: LogConfig;
+  private readonly segments: LogSegment[];
+  private readonly clock: () => number;
+  private readonly flushMessages: bigint;
+  private readonly listeners = new Set<AppendListener>();
+  private _logStartOffset: bigint;
+  private _highWatermark: bigint;
+  private _recoveryPoint: bigint;
+
+  /** Built by log-loader.ts (loadPartitionLog), which recovers the segments first. */
+  constructor(init: PartitionLogInit) {
+    this.dir = init.dir;
+    this.topic = init.topic;
+    this.partition = init.partition;
+    this.topicId = init.topicId;
+    this.config = init.config;
+    this.segments = init.segments;
+    this.clock = init.clock;
+    this.flushMessages = BigInt(init.config['flush.messages']);
+    this._logStartOffset = init.logStartOffset;
+    this._recoveryPoint = init.recoveryPoint;
+    this._highWatermark = this.logEndOffset;
+  }
+
+  get logStartOffset(): bigint {
+    return this._logStartOffset;
+  }
+
+  get logEndOffset(): bigint {
+    return this.active.nextOffset;
+  }
+
+  get highWatermark(): bigint {
+    return this._highWatermark;
+  }
+
+  /** Equal to the high watermark until transactions hold it back. */
+  get lastStableOffset(): bigint {
+    return this._highWatermark;
+  }
+
+  get recoveryPoint(): bigint {
+    return this._recoveryPoint;
+  }
+
+  /** Base offsets of the segments, oldest first. */
+  segmentBaseOffsets(): bigint[] {
+    return this.segments.map((s) => s.baseOffset);
+  }
+
+  private get active(): LogSegment {
+    return this.segments[this.segments.length - 1]!;
+  }
+
+  /** Disk failures (and broken invariants) surface as KAFKA_STORAGE_ERROR with the cause attached. */
+  private failure(what: string, cause: unknown): StorageError {
+    if (cause instanceof StorageError) return cause;
+    return new StorageError('KAFKA_STORAGE_ERROR', `unable to ${what} ${this.topic}-${this.partition} in ${this.dir}: ${(cause as Error).message}`, { cause });
+  }
+
+  /**
+   * The produce path. `records` holds one or more v2 batches as sent by a client; it is
+   * modified in place (base offsets, and for LogAppendTime the max timestamp, attributes and
+   * CRC) and written as is. All batches are validated before any is written. Throws
+   * StorageError naming the Kafka error.
+   */
+  append(records: Buffer): AppendResult {
+    this.validate(records);
+    const now = this.clock();
+    const logAppendTime = this.config['message.timestamp.type'] === 'LogAppendTime' ? BigInt(now) : -1n;
+    const baseOffset = this.logEndOffset;
+    try {
+      for (let pos = 0; pos < records.length; ) {
+        const size = LOG_OVERHEAD + records.readInt32BE(pos + BATCH_LENGTH_OFFSET);
+        const firstOffset = this.logEndOffset;
+        const lastOffset = firstOffset + BigInt(records.readInt32BE(pos + LAST_OFFSET_DELTA_OFFSET));
+        records.writeBigInt64BE(firstOffset, pos + BASE_OFFSET_OFFSET);
+        if (logAppendTime >= 0n) stampLogAppendTime(records, pos, logAppendTime);
+        const maxTimestamp = records.readBigInt64BE(pos + MAX_TIMESTAMP_OFFSET);
+        let segment = this.active;
+        if (segment.shouldRoll({ size, lastOffset, maxTimestamp }, now)) segment = this.roll(now);
+        segment.append(records.subarray(pos, pos + size), firstOffset, lastOffset, maxTimestamp);
+        pos += size;
+      }
+    } catch (e) {
+      throw this.failure('append to', e);
+    } finally {
+      // Single node: everything written is committed. Replication will hold this back.
+      this._highWatermark = this.logEndOffset;
+    }
+    if (this.logEndOffset - this._recoveryPoint >= this.flushMessages) this.flush();
+    // Listeners (e.g. the broker waking long-poll fetches) must not throw: the append has
+    // already happened and its producer must get its offsets.
+    for (const listener of this.listeners) listener(this);
+    return { baseOffset, lastOffset: this.logEndOffset - 1n, logAppendTime, logStartOffset: this._logStartOffset };
+  }
+
+  /** Header-level checks of every batch (AK LogValidator / ByteBufferLogInputStream), no record decoding. */
+  private validate(records: Buffer): void {
+    const where = `${this.topic}-${this.partition}`;
+    if (records.length === 0) throw new StorageError('INVALID_RECORD', `no record batches in the append to ${where}`);
+    for (let pos = 0; pos < records.length; ) {
+      const left = records.length - pos;
+      if (left <= MAGIC_OFFSET) throw new StorageError('CORRUPT_MESSAGE', `${left} bytes at position ${pos} are too few for a record batch (${where})`);
+      const batchLength = records.readInt32BE(pos + BATCH_LENGTH_OFFSET);
+      const size = LOG_OVERHEAD + batchLength;
+      if (batchLength <= MAGIC_OFFSET - LOG_OVERHEAD || size > left) {
+        throw new StorageError('CORRUPT_MESSAGE', `record batch at position ${pos} declares length ${batchLength}, ${left - LOG_OVERHEAD} bytes follow (${where})`);
+      }
+      const magic = records.readInt8(pos + MAGIC_OFFSET);
+      if (magic !== 2) throw new StorageError('INVALID_RECORD', `record batch at position ${pos} has magic ${magic}; only magic 2 is accepted (${where})`);
+      if (size < BATCH_HEADER_SIZE) throw new StorageError('CORRUPT_MESSAGE', `record batch at position ${pos} is ${size} bytes, less than its ${BATCH_HEADER_SIZE}-byte header (${where})`);
+      if (size > this.config['max.message.bytes']) {
+        throw new StorageError('MESSAGE_TOO_LARGE', `record batch of ${size} bytes exceeds max.message.bytes ${this.config['max.message.bytes']} (${where})`);
+      }
+      if (size > this.config['segment.bytes']) {
+        throw new StorageError('RECORD_LIST_TOO_LARGE', `record batch of ${size} bytes exceeds segment.bytes ${this.config['segment.bytes']} (${where})`);
+      }
+      if (!verifyBatchCrc(records, pos, batchLength)) throw new StorageError('CORRUPT_MESSAGE', `record batch at position ${pos} fails its CRC-32C check (${where})`);
+      const count = records.readInt32BE(pos + RECORDS_COUNT_OFFSET);
+      const lastOffsetDelta = records.readInt32BE(pos + LAST_OFFSET_DELTA_OFFSET);
+      if (count <= 0 || lastOffsetDelta !== count - 1) {
+        throw new StorageError('INVALID_RECORD', `record batch at position ${pos} has ${count} records but last offset delta ${lastOffsetDelta} (${where})`);
+      }
+      if ((records.readInt16BE(pos + ATTRIBUTES_OFFSET) & ATTR_CONTROL) !== 0) {
+        throw new StorageError('INVALID_RECORD', `clients may not write control batches (${where})`);
+      }
+      pos += size;
+    }
+  }
+
+  private roll(now: number): LogSegment {
+    this.active.onBecomeInactiveSegment();
+    const segment = LogSegment.create(this.dir, this.logEndOffset, this.config, now);
+    this.segments.push(segment);
+    return segment;
+  }
+
+  /**
+   * Whole batches starting with the one that contains `offset`, up to maxBytes, from one
+   * segment (as Kafka does: the consumer's next fetch continues from there). Empty at the end of
+   * the log. OFFSET_OUT_OF_RANGE below the log start or beyond the log end.
+   */
+  read(offset: bigint, maxBytes: number, opts: ReadOptions = {}): ReadResult {
+    if (offset < this._logStartOffset || offset > this.logEndOffset) {
+      throw new StorageError(
+        'OFFSET_OUT_OF_RANGE',
+        `offset ${offset} is out of range for ${this.topic}-${this.partition}: log start offset ${this._logStartOffset}, log end offset ${this.logEndOffset}`,
+      );
+    }
+    const limit = opts.isolation === 'read_committed' ? this.lastStableOffset : this._highWatermark;
+    const result: ReadResult = { chunks: [], size: 0, highWatermark: this._highWatermark, logStartOffset: this._logStartOffset, lastStableOffset: this.lastStableOffset };
+    try {
+      for (let i = this.segmentIndexFor(offset); i < this.segments.length; i++) {
+        const segment = this.segments[i]!;
+        if (segment.baseOffset >= limit) break;
+        const data = segment.read(offset, maxBytes, { maxOffset: limit, minOneMessage: opts.minOneMessage ?? false });
+        if (data === null) continue;
+        if (data.length > 0) {
+          result.chunks.push(data);
+          result.size = data.length;
+        }
+        break;
+      }
+    } catch (e) {
+      throw this.failure('read from', e);
+    }
+    return result;
+  }
+
+  /** Index of the segment whose range would hold `offset` (the last with baseOffset <= offset). */
+  private segmentIndexFor(offset: bigint): number {
+    let lo = 0;
+    let hi = this.segments.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.segments[mid]!.baseOffset <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /**
+   * ListOffsets: the first offset whose record timestamp is >= `timestamp`, with that
+   * timestamp; null if there is none. Special values: -1 latest (the high watermark), -2
+   * earliest (the log start offset), both with timestamp -1; -3 the first record carrying the
+   * greatest timestamp (KIP-734). Other negative values give null.
+   */
+  offsetForTimestamp(timestamp: bigint): TimestampOffset | null {
+    if (timestamp === LATEST_TIMESTAMP) return { offset: this._highWatermark, timestamp: -1n };
+    if (timestamp === EARLIEST_TIMESTAMP) return { offset: this._logStartOffset, timestamp: -1n };
+    let target = timestamp;
+    if (timestamp === MAX_TIMESTAMP) {
+      target = -1n;
+      for (const s of this.segments) if (s.maxTimestamp > target) target = s.maxTimestamp;
+      if (target < 0n) return null;
+    } else if (timestamp < 0n) {
+      return null;
+    }
+    try {
+      // Segments before the first whose max timestamp reaches the target cannot hold it.
+      for (const segment of this.segments) {
+        if (segment.maxTimestamp < target) continue;
+        const found = segment.findOffsetByTimestamp(target, this._logStartOffset);
+        if (found && found.offset < this._highWatermark) return found;
+      }
+      return null;
+    } catch (e) {
+      throw this.failure('search timestamps in', e);
+    }
+  }
+
+  /** Registers a callback run after every successful append; returns its unsubscribe function. */
+  onAppend(listener: AppendListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** fsyncs every segment from the recovery point on and moves the recovery point to the log end. */
+  flush(): void {
+    const end = this.logEndOffset;
+    try {
+      for (let i = this.segmentIndexFor(this._recoveryPoint); i < this.segments.length; i++) this.segments[i]!.flush();
+    } catch (e) {
+      throw this.failure('flush', e);
+    }
+    this._recoveryPoint = end;
+  }
+
+  /**
+   * Clean close: the active segment's time index gets its final entry (max timestamp), then
+   * everything is fsynced, so the indexes can be trusted on the next start.
+   */
+  close(): void {
+    this.listeners.clear();
+    this.active.onBecomeInactiveSegment();
+    this.flush();
+    for (const segment of this.segments) segment.close();
+  }
+}

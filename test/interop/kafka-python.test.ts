@@ -1,0 +1,73 @@
+// kafka-python 2.0.2 (Debian package python3-kafka, for /usr/bin/python3) against a real mq
+// broker. kafka-python picks protocol versions from a probe (ApiVersions v0 pipelined with
+// Metadata v0), then uses fixed old versions: Metadata v1, Produce v7, Fetch v4, ListOffsets v1.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { run } from '../helpers/run.js';
+
+let b: TestBroker;
+beforeAll(async () => {
+  b = await startTestBroker();
+});
+afterAll(() => b.close());
+
+const python = (script: string) => run('/usr/bin/python3', ['-c', script], { timeoutMs: 60_000 });
+
+describe('kafka-python', () => {
+  it('runs the design documents\' producer/consumer example unchanged', async () => {
+    // The example from the issue, with only the bootstrap address, the consumer's earliest reset
+    // and a consumer timeout added so that the loop ends.
+    const out = await python(`
+from kafka import KafkaProducer, KafkaConsumer
+producer = KafkaProducer(bootstrap_servers='${b.bootstrap}')
+producer.send('test', "Hello World!".encode('utf8'))
+producer.flush()
+consumer = KafkaConsumer('test', bootstrap_servers='${b.bootstrap}', auto_offset_reset='earliest', consumer_timeout_ms=5000)
+for msg in consumer:
+    print((msg.value).decode('utf8'))
+    break
+`);
+    expect(out.stderr).toBe('');
+    expect(out.stdout).toBe('Hello World!\n');
+  });
+
+  it('produces keyed records with acks=all and reads them back with keys, offsets and headers', async () => {
+    const out = await python(`
+from kafka import KafkaProducer, KafkaConsumer, TopicPartition
+from kafka.admin import KafkaAdminClient, NewTopic
+admin = KafkaAdminClient(bootstrap_servers='${b.bootstrap}')
+admin.create_topics([NewTopic(name='py-keyed', num_partitions=2, replication_factor=1)])
+producer = KafkaProducer(bootstrap_servers='${b.bootstrap}', acks='all')
+futures = [producer.send('py-keyed', key=('k%d' % (i % 4)).encode(), value=('v%d' % i).encode(), headers=[('h', b'x')]) for i in range(100)]
+producer.flush()
+meta = [f.get(timeout=10) for f in futures]
+consumer = KafkaConsumer(bootstrap_servers='${b.bootstrap}', auto_offset_reset='earliest', consumer_timeout_ms=3000)
+consumer.assign([TopicPartition('py-keyed', 0), TopicPartition('py-keyed', 1)])
+got = {}
+for msg in consumer:
+    got[(msg.partition, msg.offset)] = (msg.key.decode(), msg.value.decode(), msg.headers)
+    if len(got) == 100:
+        break
+ok = all(got[(m.partition, m.offset)][1] == 'v%d' % i for i, m in enumerate(meta))
+keys_stick = all(len({p for (p, _), (k, _, _) in got.items() if k == key}) == 1 for key in ['k0', 'k1', 'k2', 'k3'])
+print(len(got), ok, keys_stick, got[(meta[0].partition, meta[0].offset)][2])
+`);
+    expect(out.stderr).toBe('');
+    expect(out.stdout.trim()).toBe("100 True True [('h', b'x')]");
+  });
+
+  it('lists and deletes topics through KafkaAdminClient', async () => {
+    const out = await python(`
+from kafka.admin import KafkaAdminClient, NewTopic
+from kafka import KafkaConsumer
+admin = KafkaAdminClient(bootstrap_servers='${b.bootstrap}')
+admin.create_topics([NewTopic(name='py-admin', num_partitions=3, replication_factor=1)])
+c = KafkaConsumer(bootstrap_servers='${b.bootstrap}')
+print(sorted(c.partitions_for_topic('py-admin')))
+admin.delete_topics(['py-admin'])
+print('py-admin' in admin.list_topics())
+`);
+    expect(out.stderr).toBe('');
+    expect(out.stdout).toBe('[0, 1, 2]\nFalse\n');
+  });
+});
