@@ -46,6 +46,9 @@ export interface TopicMetadata {
   partitions: PartitionMetadata[];
 }
 
+/** metadata.max.age.ms (Java default): topics in use are refreshed at least this often. */
+const METADATA_MAX_AGE_MS = 300000;
+
 export interface ClusterOptions {
   /** Metadata requests ask the broker to create unknown topics (the Java producer does). */
   allowAutoTopicCreation?: boolean;
@@ -63,6 +66,7 @@ export class Cluster {
   /** Connections to bootstrap addresses that are not (yet) known as a broker node. */
   private readonly bootstrapConnections = new Map<string, Connection>();
   private closed = false;
+  private lastMetadataAt = 0;
 
   /** Topics asked for since the last Metadata request went out, and the promise covering them. */
   private wanted = new Set<string>();
@@ -226,6 +230,17 @@ export class Cluster {
     return this.runningRefresh;
   }
 
+  /**
+   * Refreshes the cached topics in the background when they are older than metadata.max.age.ms,
+   * so partitions added to a topic are picked up without an error to trigger it. A failure is
+   * left for the next error-driven refresh to retry.
+   */
+  refreshIfStale(now: number): void {
+    if (this.closed || this.topics.size === 0 || now - this.lastMetadataAt < METADATA_MAX_AGE_MS) return;
+    this.lastMetadataAt = now;
+    this.refreshTopics(this.trackedTopics()).catch(() => undefined);
+  }
+
   /** Every topic in the cache: what a refresh after a failure should cover. */
   trackedTopics(): string[] {
     return [...this.topics.keys()];
@@ -252,6 +267,7 @@ export class Cluster {
   }
 
   private applyMetadata(res: MetadataResponse, allTopics: boolean): void {
+    this.lastMetadataAt = Date.now();
     this.clusterId = res.clusterId;
     this.controllerId = res.controllerId;
     const seen = new Set<number>();

@@ -34,7 +34,7 @@ export interface ResolvedClientConfig {
 /** retry.backoff.max.ms in the Java client (KIP-580): the cap of the exponential back-off. */
 const MAX_RETRY_BACKOFF_MS = 1000;
 
-export function parseHostPort(s: string): HostPort {
+function parseHostPort(s: string): HostPort {
   const m = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(s.trim());
   const port = m ? Number(m[3]) : NaN;
   if (!m || port < 1 || port > 65535) throw new ConfigError(`invalid broker address "${s}": expected host:port`);

@@ -108,6 +108,7 @@ export class Consumer {
   private retryTimer: NodeJS.Timeout | null = null;
   private connecting: Promise<void> | null = null;
   private closed = false;
+  private closing: Promise<void> | null = null;
 
   constructor(config: ConsumerConfig) {
     this.cluster = new Cluster(config);
@@ -212,15 +213,17 @@ export class Consumer {
     }
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = null;
-    this.buffer = [];
-    this.bufferedBytes = 0;
-    this.wake();
-    await this.cluster.close();
+  close(): Promise<void> {
+    if (!this.closing) {
+      this.closed = true;
+      if (this.retryTimer) clearTimeout(this.retryTimer);
+      this.retryTimer = null;
+      this.buffer = [];
+      this.bufferedBytes = 0;
+      this.wake();
+      this.closing = this.cluster.close();
+    }
+    return this.closing;
   }
 
   // ------------------------------------------------------------------ poll
@@ -370,6 +373,7 @@ export class Consumer {
   private maybeFetch(): void {
     if (this.closed || this.bufferedBytes >= this.maxBytes) return;
     const now = Date.now();
+    this.cluster.refreshIfStale(now);
     const byLeader = new Map<number, PartitionState[]>();
     let missingLeader = false;
     let nextRetry = Infinity;

@@ -190,10 +190,21 @@ export class Producer {
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Infinity;
   private closed = false;
+  private closing: Promise<void> | null = null;
   private connecting: Promise<void> | null = null;
   /** Date.now() as a bigint, cached per millisecond: most records are stamped with it. */
   private nowMs = -1;
   private nowBig = 0n;
+  /**
+   * One executor for every send(): it runs synchronously inside the Promise constructor and
+   * leaves the resolving functions here, which saves a closure per record on the hot path.
+   */
+  private capturedResolve: Resolve = noop;
+  private capturedReject: Reject = noop;
+  private readonly capture = (resolve: Resolve, reject: Reject): void => {
+    this.capturedResolve = resolve;
+    this.capturedReject = reject;
+  };
 
   constructor(config: ProducerConfig) {
     this.cluster = new Cluster(config, { allowAutoTopicCreation: true });
@@ -229,7 +240,9 @@ export class Producer {
     } catch (err) {
       return Promise.reject(err);
     }
-    return new Promise<RecordMetadata>((resolve, reject) => this.route(record.topic, record.partition, input, resolve, reject));
+    const promise = new Promise<RecordMetadata>(this.capture);
+    this.route(record.topic, record.partition, input, this.capturedResolve, this.capturedReject);
+    return promise;
   }
 
   /** Sends everything buffered now and waits until it is acknowledged or has failed. */
@@ -246,16 +259,18 @@ export class Producer {
   }
 
   /** Flushes, then closes the connections. Later sends fail with MQ_ERR_CLOSED. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    try {
-      await this.flush();
-    } finally {
-      if (this.timer) clearTimeout(this.timer);
-      this.timer = null;
-      await this.cluster.close();
-    }
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.closed = true;
+      try {
+        await this.flush();
+      } finally {
+        if (this.timer) clearTimeout(this.timer);
+        this.timer = null;
+        await this.cluster.close();
+      }
+    })();
+    return this.closing;
   }
 
   // ------------------------------------------------------------------ append
@@ -437,6 +452,7 @@ export class Producer {
    */
   private drain(): void {
     const now = Date.now();
+    this.cluster.refreshIfStale(now);
     const force = this.flushing > 0 || this.closed;
     let wakeAt = Infinity;
     const missingLeader = new Set<string>();
@@ -631,6 +647,8 @@ export class Producer {
     else batch.complete(baseOffset, logAppendTime);
   }
 }
+
+function noop(): void {}
 
 function toBytes(v: Buffer | string | null | undefined, what: string): Buffer | null {
   if (v === null || v === undefined) return null;

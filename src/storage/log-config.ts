@@ -82,11 +82,6 @@ const DEFINITIONS: { readonly [K in keyof LogConfig]: { readonly default: string
 /** The topic config names mq knows; any other name is refused with INVALID_CONFIG. */
 export const TOPIC_CONFIG_NAMES: ReadonlySet<string> = new Set(Object.keys(DEFINITIONS));
 
-/** Kafka's default value strings, as DescribeConfigs reports them. */
-export const LOG_CONFIG_DEFAULTS: Readonly<Record<keyof LogConfig, string>> = Object.fromEntries(
-  Object.entries(DEFINITIONS).map(([name, def]) => [name, def.default]),
-) as Record<keyof LogConfig, string>;
-
 /** Parses string properties over Kafka's defaults; throws LogConfigError for unknown names or bad values. */
 export function logConfigFrom(props: Readonly<Record<string, string>>): LogConfig {
   for (const name of Object.keys(props)) {

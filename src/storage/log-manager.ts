@@ -160,7 +160,7 @@ export class LogManager {
     const entry = this.byName.get(name);
     if (!entry) return false;
     this.byName.delete(name);
-    entry.log.close();
+    entry.log.close({ flush: false });
     const doomed = join(entry.dir, deleteDirName(topic, partition, randomUUID().replaceAll('-', '')));
     try {
       renameSync(entry.log.dir, doomed);

@@ -1,5 +1,6 @@
-// One partition's log (AK UnifiedLog/LocalLog): an ordered list of segments in the partition
-// directory, the last one active. Offsets: logStartOffset (first readable), logEndOffset (next
+// One partition's log (AK UnifiedLog/LocalLog): the directory `<log.dir>/<topic>-<partition>/`
+// holding its segments (log-segment.ts gives their file formats), ordered by base offset, the
+// last one active. Offsets: logStartOffset (first readable), logEndOffset (next
 // to assign), highWatermark (last committed + 1: equal to the log end on a single node, a
 // separate property because replication will hold it back), recoveryPoint (everything below
 // it is fsynced; startup after a crash re-validates only from there).
@@ -317,12 +318,13 @@ export class PartitionLog {
 
   /**
    * Clean close: the active segment's time index gets its final entry (max timestamp), then
-   * everything is fsynced, so the indexes can be trusted on the next start.
+   * everything is fsynced, so the indexes can be trusted on the next start. A log about to be
+   * deleted skips the fsync (`flush: false`).
    */
-  close(): void {
+  close(opts: { flush?: boolean } = {}): void {
     this.listeners.clear();
     this.active.onBecomeInactiveSegment();
-    this.flush();
+    if (opts.flush ?? true) this.flush();
     for (const segment of this.segments) segment.close();
   }
 }

@@ -186,6 +186,27 @@ describe('Consumer: fetch responses', () => {
     expect(b.requests(3).length).toBeGreaterThan(metadataBefore);
   });
 
+  it('follows a partition whose leader moved to another broker', async () => {
+    const c = await setup({ t: 1 }, 2);
+    produce('t', 0, ['a']);
+    await c.assign([{ topic: 't', partition: 0, offset: 'earliest' }]);
+    expect(values(await pollUntil(c, 1))).toEqual(['a']);
+    cluster.leaderOf = () => 1;
+    // Broker 0 no longer leads the partition: it answers as a Kafka follower would.
+    cluster.brokers[0]!.handlers.set(1, (req) => ({
+      throttleTimeMs: 0,
+      errorCode: 0,
+      sessionId: 0,
+      responses: (req.body as FetchRequest).topics.map((t) => ({
+        topic: t.topic,
+        partitions: t.partitions.map((p) => ({ partitionIndex: p.partition, errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, abortedTransactions: null, preferredReadReplica: -1, records: Buffer.alloc(0) })),
+      })),
+    }));
+    produce('t', 0, ['b']);
+    expect(values(await pollUntil(c, 1))).toEqual(['b']);
+    expect(cluster.brokers[1]!.requests(1).length).toBeGreaterThan(0);
+  });
+
   it('skips control batches, and aborted transactions under read_committed', async () => {
     const run = async (isolationLevel: 'read_committed' | 'read_uncommitted'): Promise<string[]> => {
       const c = await setup({ t: 1 }, 1, { isolationLevel });

@@ -208,6 +208,31 @@ describe('Producer: acks, errors and retries', () => {
     expect(cluster.brokers[0]!.requests(3).length).toBeGreaterThan(before);
   });
 
+  it('follows a partition whose leader moved to another broker', async () => {
+    const p = await setup({ t: 1 }, 2, { lingerMs: 0 });
+    expect((await p.send({ topic: 't', value: 'a' })).offset).toBe(0n);
+    cluster.leaderOf = () => 1;
+    expect((await p.send({ topic: 't', value: 'b' })).offset).toBe(1n);
+    expect(cluster.brokers[0]!.requests(0)).toHaveLength(2);
+    expect(cluster.brokers[1]!.requests(0)).toHaveLength(1);
+  });
+
+  it('retries on a new connection after a request timed out', async () => {
+    const p = await setup({ t: 1 }, 1, { lingerMs: 0, requestTimeoutMs: 100 });
+    const b = cluster.brokers[0]!;
+    const produce = b.handlers.get(0)!;
+    let silent = true;
+    b.handlers.set(0, (req, broker) => {
+      if (silent) {
+        silent = false;
+        return new Promise(() => {});
+      }
+      return produce(req, broker);
+    });
+    expect((await p.send({ topic: 't', value: 'v' })).offset).toBe(0n);
+    expect(b.requests(18).length).toBeGreaterThanOrEqual(2);
+  });
+
   it('fails records with a KafkaError on a non-retriable error or when retries run out', async () => {
     const p = await setup({ t: 2 }, 1, { lingerMs: 0, retries: 1 });
     cluster.produceErrors.set('t-0', [ErrorCode.INVALID_RECORD]);

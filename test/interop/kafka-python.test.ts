@@ -2,7 +2,9 @@
 // broker. kafka-python picks protocol versions from a probe (ApiVersions v0 pipelined with
 // Metadata v0), then uses fixed old versions: Metadata v1, Produce v7, Fetch v4, ListOffsets v1.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { rmSync } from 'node:fs';
+import { spawnBroker } from '../helpers/broker-process.js';
+import { startTestBroker, tempDir, type TestBroker } from '../helpers/broker.js';
 import { run } from '../helpers/run.js';
 
 let b: TestBroker;
@@ -14,21 +16,30 @@ afterAll(() => b.close());
 const python = (script: string) => run('/usr/bin/python3', ['-c', script], { timeoutMs: 60_000 });
 
 describe('kafka-python', () => {
-  it('runs the design documents\' producer/consumer example unchanged', async () => {
-    // The example from the issue, with only the bootstrap address, the consumer's earliest reset
-    // and a consumer timeout added so that the loop ends.
-    const out = await python(`
+  it('runs the design documents\' producer/consumer example against `mq server-start`', async () => {
+    // The broker as a user starts it, bound to every interface like the default listener, and the
+    // example from the issue with only the port, the consumer's earliest reset and a consumer
+    // timeout added so that the loop ends.
+    const dir = tempDir();
+    const broker = await spawnBroker(dir, { listeners: 'PLAINTEXT://:0' });
+    try {
+      const out = await python(`
 from kafka import KafkaProducer, KafkaConsumer
-producer = KafkaProducer(bootstrap_servers='${b.bootstrap}')
+producer = KafkaProducer(bootstrap_servers='localhost:${broker.port}')
 producer.send('test', "Hello World!".encode('utf8'))
 producer.flush()
-consumer = KafkaConsumer('test', bootstrap_servers='${b.bootstrap}', auto_offset_reset='earliest', consumer_timeout_ms=5000)
+consumer = KafkaConsumer('test', bootstrap_servers='localhost:${broker.port}', auto_offset_reset='earliest', consumer_timeout_ms=5000)
 for msg in consumer:
     print((msg.value).decode('utf8'))
     break
 `);
-    expect(out.stderr).toBe('');
-    expect(out.stdout).toBe('Hello World!\n');
+      expect(out.stderr).toBe('');
+      expect(out.stdout).toBe('Hello World!\n');
+    } finally {
+      broker.child.kill('SIGTERM');
+      await broker.exited;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('produces keyed records with acks=all and reads them back with keys, offsets and headers', async () => {

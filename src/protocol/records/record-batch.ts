@@ -58,7 +58,6 @@ export const NO_PRODUCER_ID = -1n;
 export const NO_PRODUCER_EPOCH = -1;
 export const NO_SEQUENCE = -1;
 export const NO_PARTITION_LEADER_EPOCH = -1;
-export const NO_TIMESTAMP = -1n;
 
 export type TimestampType = 'CreateTime' | 'LogAppendTime';
 
@@ -197,6 +196,8 @@ export function batchCount(buf: Buffer): number {
 
 const INT32_MIN = -0x80000000n;
 const INT32_MAX = 0x7fffffffn;
+/** Shared by records without headers, so they cost no allocation. */
+const NO_HEADERS: readonly RecordHeader[] = [];
 
 /** Bytes of a zigzag varint of a 32-bit value. */
 function varintSize(v: number): number {
@@ -247,7 +248,7 @@ export function encodeRecordBatch(records: readonly ProducerRecordInput[], opts:
       deltas[i] = NaN;
       body += varlongSize(delta);
     }
-    const headers = r.headers ?? [];
+    const headers = r.headers ?? NO_HEADERS;
     body += varintSize(headers.length);
     for (const h of headers) {
       const k = Buffer.from(h.key, 'utf8');
@@ -316,7 +317,7 @@ function writeRecords(
     w.varint(i);
     writeBytes(w, r.key);
     writeBytes(w, r.value);
-    const headers = r.headers ?? [];
+    const headers = r.headers ?? NO_HEADERS;
     w.varint(headers.length);
     for (const h of headers) {
       writeBytes(w, headerKeys![nextKey++]!);
