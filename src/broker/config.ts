@@ -40,23 +40,6 @@ const DEFAULTS: Readonly<Record<string, string>> = {
   'log.retention.check.interval.ms': '300000',
 };
 
-/** Parses Java .properties text: `key=value` or `key: value`, `#`/`!` comments, `\` continuations. */
-export function parseProperties(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    let line = lines[i]!.trimStart();
-    if (line === '' || line.startsWith('#') || line.startsWith('!')) continue;
-    while (/(^|[^\\])(\\\\)*\\$/.test(line) && i + 1 < lines.length) {
-      line = line.slice(0, -1) + lines[++i]!.trimStart();
-    }
-    const m = /^((?:\\.|[^=:\s\\])+)\s*[=:\s]\s*(.*)$/.exec(line);
-    const key = (m ? m[1]! : line).replace(/\\(.)/g, '$1');
-    out[key] = m ? m[2]!.replace(/\\(.)/g, '$1') : '';
-  }
-  return out;
-}
-
 export interface Listener {
   name: string;
   host: string;

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../storage/checkpoint.js';
-import { parseProperties } from './config.js';
+import { parseProperties } from '../properties.js';
 
 export interface TopicMetadata {
   readonly name: string;

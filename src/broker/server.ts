@@ -9,7 +9,7 @@ import { BrokerConfig, ConfigError } from './config.js';
 import { BrokerConnection } from './connection.js';
 import './handlers/index.js';
 
-export { parseProperties, BrokerConfig, ConfigError, DEFAULT_LOG_DIR } from './config.js';
+export { BrokerConfig, ConfigError, DEFAULT_LOG_DIR } from './config.js';
 export type { Logger, LogLevel } from './broker.js';
 
 export interface BrokerOptions {

@@ -15,7 +15,7 @@ import {
   type ConsumerConfig,
   type ProducerConfig,
 } from '../client/index.js';
-import { CliError } from './errors.js';
+import { CliError, unableTo } from './errors.js';
 import type { OutputFormat } from './output/format.js';
 import { loadProperties } from './properties.js';
 
@@ -51,7 +51,7 @@ export interface CliContext {
 
 // ---- options shared by the tools ---------------------------------------------------------------
 
-export const DEFAULT_BOOTSTRAP_SERVER = 'localhost:9092';
+const DEFAULT_BOOTSTRAP_SERVER = 'localhost:9092';
 
 interface SharedOptionSpec {
   readonly flags: string;
@@ -60,7 +60,7 @@ interface SharedOptionSpec {
   readonly defaultValue?: string;
 }
 
-export const SHARED_OPTIONS = {
+const SHARED_OPTIONS = {
   bootstrapServer: {
     flags: '--bootstrap-server <host:port,...>',
     description: `the server(s) to connect to (default: bootstrap.servers from the config file, else $MQ_BOOTSTRAP_SERVER, else ${DEFAULT_BOOTSTRAP_SERVER})`,
@@ -132,7 +132,12 @@ export async function loadConfigFile(
     throw new CliError(`Options --${legacy.flag} and --command-config cannot be specified together.`);
   }
   const path = commandConfig ?? legacy?.path;
-  return path === undefined ? {} : loadProperties(path);
+  if (path === undefined) return {};
+  try {
+    return await loadProperties(path);
+  } catch (err) {
+    throw unableTo('read config file', err);
+  }
 }
 
 type Parse<T> = (raw: string, key: string) => T;

@@ -159,13 +159,8 @@ export class Cluster {
   /** A connection to some broker: an open one if any, else a known broker, else a bootstrap address. */
   async anyConnection(): Promise<Connection> {
     if (this.closed) throw new ClosedError('client is closed');
-    for (const conn of this.connections.values()) {
-      if (!conn.closed) {
-        await conn.connect();
-        return conn;
-      }
-    }
     const candidates: Array<() => Connection> = [];
+    for (const conn of this.connections.values()) if (!conn.closed) candidates.push(() => conn);
     for (const b of this.brokers.values()) candidates.push(() => this.connectionFor(b.nodeId));
     for (const addr of this.config.bootstrap) candidates.push(() => this.bootstrapConnection(addr));
     let lastError: unknown;
@@ -188,9 +183,8 @@ export class Cluster {
    */
   async fetchMetadata(topics: readonly string[] | null): Promise<MetadataResponse> {
     for (let attempt = 0; ; attempt++) {
-      let conn: Connection | undefined;
       try {
-        conn = await this.anyConnection();
+        const conn = await this.anyConnection();
         const version = conn.versionFor(Metadata);
         const request: MetadataRequest = {
           // v0 has no "all topics" null: its empty list means all, so null becomes [] there.

@@ -118,15 +118,12 @@ class ProducerBatch {
     const { topic, partition } = this.queue;
     const n = this.records.length;
     const useAppendTime = logAppendTime >= 0n;
-    let offset = baseOffset;
+    // acks=0 (and any answer without an offset) reports -1 for every record.
+    const known = baseOffset >= 0n;
+    let offset = known ? baseOffset : -1n;
     for (let i = 0; i < n; i++) {
-      this.resolves[i]!({
-        topic,
-        partition,
-        offset: baseOffset < 0n ? -1n : offset,
-        timestamp: useAppendTime ? logAppendTime : this.records[i]!.timestamp,
-      });
-      offset += 1n;
+      this.resolves[i]!({ topic, partition, offset, timestamp: useAppendTime ? logAppendTime : this.records[i]!.timestamp });
+      if (known) offset += 1n;
     }
     this.settle();
   }
@@ -185,6 +182,8 @@ export class Producer {
   private readonly metadataWaits = new Set<Promise<void>>();
   private readonly inFlight = new Map<number, number>();
   private nextSeq = 0;
+  /** When a drain last asked for metadata because a leader was missing. */
+  private leaderRefreshAt = -Infinity;
   private flushing = 0;
   private drainScheduled = false;
   private timer: NodeJS.Timeout | null = null;
@@ -445,10 +444,12 @@ export class Producer {
   }
 
   /**
-   * Sends every ready head batch whose leader is known and has a free in-flight slot, one request
-   * per broker per pass, passes repeated while they send something. Expires batches past the
-   * delivery timeout, asks for metadata where a leader is missing, and re-arms the timer for the
-   * next batch that will become ready.
+   * Builds one request per broker that has a ready head batch and a free in-flight slot. As in
+   * the Java client's RecordAccumulator.drain, such a request then carries the head batch of
+   * every partition that broker leads, ready or not: one request instead of several, and the
+   * broker is being written to anyway. Passes repeat while they send something (pipelining).
+   * Also expires batches past the delivery timeout, asks for metadata where a leader is
+   * missing, and re-arms the timer for the next batch that will become ready.
    */
   private drain(): void {
     const now = Date.now();
@@ -457,7 +458,8 @@ export class Producer {
     let wakeAt = Infinity;
     const missingLeader = new Set<string>();
     for (;;) {
-      const byNode = new Map<number, { batches: ProducerBatch[]; bytes: number }>();
+      const candidates: Array<{ head: ProducerBatch; leader: number }> = [];
+      const readyNodes = new Set<number>();
       for (const queue of this.nonEmpty) {
         let head = queue.batches[0];
         while (head && now - head.createdAt >= this.deliveryTimeoutMs) {
@@ -473,16 +475,19 @@ export class Producer {
           wakeAt = Math.min(wakeAt, head.retryAt);
           continue;
         }
-        if (!head.sealed && !force && now < head.createdAt + this.lingerMs) {
-          wakeAt = Math.min(wakeAt, head.createdAt + this.lingerMs);
-          continue;
-        }
         const leader = this.cluster.leaderFor(queue.topic, queue.partition);
         if (leader < 0) {
           missingLeader.add(queue.topic);
           continue;
         }
         if ((this.inFlight.get(leader) ?? 0) >= this.maxInFlight) continue;
+        candidates.push({ head, leader });
+        if (head.sealed || force || now >= head.createdAt + this.lingerMs) readyNodes.add(leader);
+        else wakeAt = Math.min(wakeAt, head.createdAt + this.lingerMs);
+      }
+      const byNode = new Map<number, { batches: ProducerBatch[]; bytes: number }>();
+      for (const { head, leader } of candidates) {
+        if (!readyNodes.has(leader)) continue;
         let request = byNode.get(leader);
         if (!request) byNode.set(leader, (request = { batches: [], bytes: 0 }));
         if (request.batches.length > 0 && request.bytes + head.bytes > MAX_REQUEST_BYTES) continue;
@@ -493,18 +498,24 @@ export class Producer {
       for (const [nodeId, request] of byNode) {
         for (const batch of request.batches) {
           batch.queue.batches.shift();
-          const state = this.topics.get(batch.queue.topic)!;
-          this.seal(state, batch);
+          this.seal(this.topics.get(batch.queue.topic)!, batch);
         }
         this.sendRequest(nodeId, request.batches);
       }
     }
     if (missingLeader.size > 0) {
-      this.cluster.refreshTopics(missingLeader).then(
-        () => this.scheduleDrain(),
-        // Still unreachable: look again after a back-off; the delivery timeout bounds the wait.
-        () => this.armTimer(Date.now() + this.cluster.config.retryBackoffMs),
-      );
+      // At most one refresh per back-off while leaders are missing, so a partition without a
+      // leader is not asked about in a tight loop; the delivery timeout bounds the wait.
+      const nextRefresh = this.leaderRefreshAt + this.cluster.config.retryBackoffMs;
+      if (now >= nextRefresh) {
+        this.leaderRefreshAt = now;
+        this.cluster.refreshTopics(missingLeader).then(
+          () => this.scheduleDrain(),
+          () => this.scheduleDrain(),
+        );
+      } else {
+        wakeAt = Math.min(wakeAt, nextRefresh);
+      }
     }
     if (wakeAt !== Infinity) this.armTimer(wakeAt);
   }

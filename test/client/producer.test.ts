@@ -5,6 +5,7 @@ import { ErrorCode } from '../../src/protocol/error-codes.js';
 import { decodeRecordBatches } from '../../src/protocol/records/record-batch.js';
 import { murmur2, toPositive } from '../../src/protocol/records/murmur2.js';
 import type { ProduceRequest } from '../../src/protocol/messages/00-produce.js';
+import type { MetadataResponse } from '../../src/protocol/messages/03-metadata.js';
 import { FakeCluster } from './fake-broker.js';
 
 let cluster: FakeCluster;
@@ -215,6 +216,21 @@ describe('Producer: acks, errors and retries', () => {
     expect((await p.send({ topic: 't', value: 'b' })).offset).toBe(1n);
     expect(cluster.brokers[0]!.requests(0)).toHaveLength(2);
     expect(cluster.brokers[1]!.requests(0)).toHaveLength(1);
+  });
+
+  it('waits for a partition without a leader, asking for metadata once per back-off', async () => {
+    const p = await setup({ t: 1 }, 1, { lingerMs: 0, retryBackoffMs: 50 });
+    const b = cluster.brokers[0]!;
+    const metadata = b.handlers.get(3)!;
+    const leaderless = Date.now() + 300;
+    b.handlers.set(3, async (req, broker) => {
+      const res = (await metadata(req, broker)) as MetadataResponse;
+      if (Date.now() < leaderless) for (const t of res.topics) for (const part of t.partitions) part.leaderId = -1;
+      return res;
+    });
+    expect((await p.send({ topic: 't', value: 'v' })).offset).toBe(0n);
+    expect(Date.now()).toBeGreaterThanOrEqual(leaderless);
+    expect(b.requests(3).length).toBeLessThan(15);
   });
 
   it('retries on a new connection after a request timed out', async () => {

@@ -30,7 +30,7 @@ import { StreamWriter } from '../output/writer.js';
 import { parseKeyValueArgs } from '../properties.js';
 import { formatRecord, formatterOptions, recordView, type FormatterOptions } from '../records/message-formatter.js';
 
-export interface ConsoleConsumerOptions extends SharedOptions {
+interface ConsoleConsumerOptions extends SharedOptions {
   topic?: string;
   partition?: number;
   offset?: string;
@@ -47,7 +47,7 @@ export interface ConsoleConsumerOptions extends SharedOptions {
 /** How long one poll may wait when no --timeout-ms applies; records end the wait early. */
 const POLL_MS = 1000;
 
-export interface ConsumePlan {
+interface ConsumePlan {
   topic: string;
   /** One partition (--partition) or, when undefined, all partitions of the topic. */
   partition: number | undefined;
@@ -64,7 +64,7 @@ export interface ConsumePlan {
  * starts. One partition: --offset (earliest|latest|N), else earliest with --from-beginning, else
  * latest. The whole topic: auto.offset.reset, which --from-beginning sets to earliest (default latest).
  */
-export function consumePlan(o: ConsoleConsumerOptions, fileProps: Readonly<Record<string, string>>): ConsumePlan {
+function consumePlan(o: ConsoleConsumerOptions, fileProps: Readonly<Record<string, string>>): ConsumePlan {
   if (o.topic === undefined) throw new CliError('Missing required argument "[topic]"');
   if (o.partition !== undefined) {
     if (o.fromBeginning && o.offset !== undefined) throw new CliError('Options from-beginning and offset cannot be specified together.');

@@ -3,7 +3,7 @@
 //
 // Sends are not awaited one by one: the producer batches (linger.ms = --timeout, batch.size =
 // --batch-size) while stdin keeps being read, and EOF flushes. Unacknowledged records are bounded
-// by bytes, so a slow broker pauses reading instead of growing memory (Kafka's buffer.memory
+// in size, so a slow broker pauses reading instead of growing memory (Kafka's buffer.memory
 // blocks send() the same way). --sync waits for each record's ack before reading the next line.
 //
 // Client configuration precedence, as ConsoleProducerConfig.producerProps: the tool's flags when
@@ -29,8 +29,8 @@ import { toJson } from '../output/format.js';
 import { parseKeyValueArgs } from '../properties.js';
 import { LineMessageReader, LineReaderError } from '../records/line-message-reader.js';
 
-export interface ConsoleProducerOptions extends SharedOptions {
-  topic: string;
+interface ConsoleProducerOptions extends SharedOptions {
+  topic?: string;
   property?: string[];
   producerProperty?: string[];
   'producer.config'?: string;
@@ -49,7 +49,7 @@ export interface ConsoleProducerOptions extends SharedOptions {
 const MAX_UNACKED = 32 * 1024 * 1024;
 
 /** The producer's Kafka-named properties, lowest precedence first. */
-export function producerProperties(o: ConsoleProducerOptions, fileProps: Readonly<Record<string, string>>): Record<string, string> {
+function producerProperties(o: ConsoleProducerOptions, fileProps: Readonly<Record<string, string>>): Record<string, string> {
   const flags: Record<string, string> = {};
   if (o.requestRequiredAcks !== undefined) flags.acks = o.requestRequiredAcks;
   if (o.timeout !== undefined) flags['linger.ms'] = String(o.timeout);
@@ -104,7 +104,7 @@ class InFlight {
   }
 }
 
-async function produce(ctx: CliContext, producer: ProducerClient, reader: LineMessageReader, o: ConsoleProducerOptions): Promise<number> {
+async function produce(ctx: CliContext, producer: ProducerClient, reader: LineMessageReader, topic: string, sync: boolean): Promise<number> {
   // Kafka prompts only when it has a console (stdin and stdout are terminals).
   const prompt = ctx.isTTY.stdin && ctx.isTTY.stdout ? (): void => void ctx.stdout.write('>') : (): void => undefined;
   const lines = createInterface({ input: ctx.stdin, crlfDelay: Infinity, terminal: false });
@@ -116,8 +116,8 @@ async function produce(ctx: CliContext, producer: ProducerClient, reader: LineMe
     prompt();
     for await (const line of lines) {
       const { key, value, headers } = reader.read(line);
-      inFlight.track(producer.send({ topic: o.topic, key, value, headers }), line.length);
-      if (o.sync) {
+      inFlight.track(producer.send({ topic, key, value, headers }), line.length);
+      if (sync) {
         // Without the flush, each record would first wait out linger.ms.
         await producer.flush();
         await inFlight.below(0);
@@ -138,6 +138,8 @@ async function produce(ctx: CliContext, producer: ProducerClient, reader: LineMe
 }
 
 async function runConsoleProducer(ctx: CliContext, o: ConsoleProducerOptions): Promise<void> {
+  const topic = o.topic;
+  if (topic === undefined) throw new CliError('Missing required argument "[topic]"');
   const fileProps = await loadConfigFile(o.commandConfig, { flag: 'producer.config', path: o['producer.config'] });
   const props = producerProperties(o, fileProps);
   const config = producerConfig(ctx, bootstrapServers(ctx, o.bootstrapServer, fileProps), props);
@@ -153,7 +155,7 @@ async function runConsoleProducer(ctx: CliContext, o: ConsoleProducerOptions): P
   try {
     producer = ctx.clients.producer(config);
     await producer.connect();
-    sent = await produce(ctx, producer, reader, o);
+    sent = await produce(ctx, producer, reader, topic, o.sync === true);
   } catch (err) {
     throw unableTo('produce', err);
   } finally {
@@ -161,13 +163,13 @@ async function runConsoleProducer(ctx: CliContext, o: ConsoleProducerOptions): P
     // shutdown hook closes (and so flushes) its producer.
     await producer?.close().catch(() => undefined);
   }
-  if (o.output === 'json') ctx.stdout.write(`${toJson({ topic: o.topic, records: sent })}\n`);
+  if (o.output === 'json') ctx.stdout.write(`${toJson({ topic, records: sent })}\n`);
 }
 
 export function consoleProducerCommand(ctx: CliContext): Command {
   const cmd = new Command('console-producer')
     .description('Read data from standard input and publish it to a topic, one record per line (kafka-console-producer.sh)')
-    .requiredOption('--topic <topic>', 'the topic to produce messages to')
+    .option('--topic <topic>', 'the topic to produce messages to')
     .option(
       '--property <prop=value>',
       'a property for the line reader (repeatable): parse.key, key.separator, parse.headers, headers.delimiter, ' +

@@ -3,13 +3,12 @@
 // The broker is loaded with a dynamic import(): this is the CLI's only edge to src/broker, so
 // the client tools never load broker code. Runs until SIGINT/SIGTERM, then closes cleanly.
 
-import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { collect, type CliContext } from '../context.js';
 import { unableTo } from '../errors.js';
-import { parseKeyValueArgs } from '../properties.js';
+import { loadProperties, parseKeyValueArgs } from '../properties.js';
 
-export type BrokerModule = Pick<typeof import('../../broker/server.js'), 'startBroker' | 'parseProperties'>;
+export type BrokerModule = Pick<typeof import('../../broker/server.js'), 'startBroker'>;
 
 interface ServerStartOptions {
   override?: string[];
@@ -19,9 +18,9 @@ interface ServerStartOptions {
 const loadBrokerModule = (): Promise<BrokerModule> => import('../../broker/server.js');
 
 async function runServerStart(ctx: CliContext, file: string | undefined, o: ServerStartOptions, load: () => Promise<BrokerModule>): Promise<void> {
-  const { startBroker, parseProperties } = await load();
+  const { startBroker } = await load();
   const config = {
-    ...(file === undefined ? {} : parseProperties(await readFile(file, 'utf8'))),
+    ...(file === undefined ? {} : await loadProperties(file)),
     ...parseKeyValueArgs(o.override ?? []),
   };
   const broker = await startBroker({

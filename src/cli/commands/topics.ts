@@ -96,7 +96,7 @@ export function topicsAction(o: TopicsOptions): Action {
  * --config k=v for --create. Kafka splits each on `\s*=\s*` and wants exactly two parts, so a
  * value containing '=' is rejected (unlike --property); the message is Kafka's.
  */
-export function parseTopicConfigs(args: readonly string[]): Record<string, string> {
+function parseTopicConfigs(args: readonly string[]): Record<string, string> {
   const pairs = args.map((arg) => javaSplit(arg, /\s*=\s*/));
   if (!pairs.every((p) => p.length === 2)) {
     throw new CliError('requirement failed: Invalid topic config: all configs to be added must be in the format "key=val".');
@@ -181,7 +181,7 @@ export function renderDescribe(views: readonly TopicView[]): string {
 }
 
 /** Terminal form of --describe: a topic table and a partition table; trouble is coloured. */
-export function renderDescribeTables(views: readonly TopicView[], colors: Colors): string {
+function renderDescribeTables(views: readonly TopicView[], colors: Colors): string {
   const topics = renderTable(
     colors,
     ['TOPIC', 'TOPIC ID', 'PARTITIONS', 'REPLICATION FACTOR'],
@@ -238,7 +238,7 @@ class TopicsRun {
     this.print(`${toJson(value)}\n`);
   }
 
-  /** Sorted names matching --topic (all when absent), honouring --exclude-internal. */
+  /** Names matching --topic (all when absent), honouring --exclude-internal; sorted, as listTopics returns them. */
   private async matching(): Promise<string[]> {
     const { topic, excludeInternal = false } = this.o;
     const all = await withSpinner(this.ctx, 'listing topics', () => this.admin.listTopics({ includeInternal: !excludeInternal }));

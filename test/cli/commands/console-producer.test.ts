@@ -100,6 +100,10 @@ describe('mq console-producer', () => {
     expect((await mq(['console-producer', '--topic', 't'], { clients: { producer: factory }, stdin: 'a\nb\n', tty: true })).stdout).toBe('>>>');
   });
 
+  it('needs --topic', async () => {
+    expect(await mq(['console-producer'])).toEqual({ code: 1, stdout: '', stderr: 'Missing required argument "[topic]"\n' });
+  });
+
   it('reports the count with --output json', async () => {
     expect((await produce(['--output', 'json'], 'a\nb\n')).stdout).toBe('{"topic":"t","records":2}\n');
   });

@@ -7,11 +7,10 @@ import { harness } from '../helpers.js';
 
 type StartOptions = Parameters<BrokerModule['startBroker']>[0];
 
-/** A broker module that records what it was started with; parseProperties is the CLI's concern only through it. */
+/** A broker module that records what it was started with. */
 function fakeBroker(fail?: Error) {
   const state = { options: undefined as StartOptions, closed: false };
   const module: BrokerModule = {
-    parseProperties: (text) => Object.fromEntries(text.split('\n').filter(Boolean).map((l) => l.split('=') as [string, string])),
     async startBroker(options) {
       state.options = options;
       if (fail) throw fail;
