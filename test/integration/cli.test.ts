@@ -29,12 +29,13 @@ describe('mq against a real broker', () => {
     expect(await mq(['topics', '--create', '--topic', 'cli-e2e', '--partitions', '3'])).toEqual({ code: 0, stdout: 'Created topic cli-e2e.\n', stderr: '' });
     expect((await mq(['topics', '--list'])).stdout.split('\n')).toContain('cli-e2e');
 
-    const lines = Array.from({ length: 1000 }, (_, i) => String(i + 1));
+    // `seq 1 100000 | mq console-producer`, then every line back exactly once.
+    const lines = Array.from({ length: 100_000 }, (_, i) => String(i + 1));
     expect(await mq(['console-producer', '--topic', 'cli-e2e'], `${lines.join('\n')}\n`)).toEqual({ code: 0, stdout: '', stderr: '' });
 
-    const consumed = await mq(['console-consumer', '--topic', 'cli-e2e', '--from-beginning', '--max-messages', '1000']);
+    const consumed = await mq(['console-consumer', '--topic', 'cli-e2e', '--from-beginning', '--max-messages', '100000']);
     expect(consumed.code).toBe(0);
-    expect(consumed.stderr).toBe('Processed a total of 1000 messages\n');
+    expect(consumed.stderr).toBe('Processed a total of 100000 messages\n');
     const got = consumed.stdout.split('\n');
     expect(got.pop()).toBe('');
     expect(got.sort()).toEqual([...lines].sort());
