@@ -43,6 +43,10 @@ interface StructPlan {
 
 const plans = new WeakMap<MessageSpec, Map<number, StructPlan>>();
 
+function specName(spec: MessageSpec): string {
+  return spec.kind === 'request' ? `${spec.name}Request` : spec.kind === 'response' ? `${spec.name}Response` : spec.name;
+}
+
 function defaultFor(spec: FieldSpec, nullable: boolean): unknown {
   if (spec.default !== undefined) return spec.default;
   if (nullable) return null;
@@ -106,7 +110,7 @@ function planFor(spec: MessageSpec, version: number): StructPlan {
   let plan = byVersion.get(version);
   if (!plan) {
     if (!inVersions(spec.valid, version)) {
-      throw new EncodeError(`${spec.name}${spec.kind === 'request' ? 'Request' : 'Response'} has no version ${version}`);
+      throw new EncodeError(`${specName(spec)} has no version ${version}`);
     }
     plan = compileStruct(spec.fields, version, inVersions(spec.flexible, version));
     byVersion.set(version, plan);
@@ -239,7 +243,7 @@ function withField(e: unknown, name: string): unknown {
  * DecodeError carrying the api key, version, field path and byte offset.
  */
 export function decode<T>(spec: MessageSpec, version: number, r: Reader): T {
-  const name = `${spec.name}${spec.kind === 'request' ? 'Request' : 'Response'}`;
+  const name = specName(spec);
   if (!inVersions(spec.valid, version)) throw new DecodeError(`${name} has no version ${version}`, r.offset, undefined, { apiKey: spec.apiKey, version, name });
   try {
     return decodeStruct(r, planFor(spec, version)) as T;
@@ -371,4 +375,25 @@ function encodeStruct(w: Writer, plan: StructPlan, value: Record<string, unknown
 /** Encodes one message body of `spec` at `version` onto the writer. */
 export function encode(spec: MessageSpec, version: number, value: object, w: Writer): void {
   encodeStruct(w, planFor(spec, version), value as Record<string, unknown>);
+}
+
+/** `version i16` + the struct at that version (Kafka's MessageUtil.toVersionPrefixedBytes). */
+export function encodeVersioned(spec: MessageSpec, version: number, value: object): Buffer {
+  const w = new Writer(128);
+  w.int16(version);
+  encode(spec, version, value, w);
+  return w.toBuffer();
+}
+
+/**
+ * Reads a version-prefixed struct. A version newer than the spec knows is read as the newest known
+ * one and any trailing bytes are ignored: Kafka only ever appends fields to these structs, so an
+ * older reader sees a valid prefix (how a consumer on an old client reads a newer client's
+ * subscription in the same group).
+ */
+export function decodeVersioned<T>(spec: MessageSpec, buf: Buffer): { version: number; value: T } {
+  const r = new Reader(buf);
+  const version = r.int16();
+  if (version < spec.valid.min) throw new DecodeError(`${spec.name} version ${version} is below ${spec.valid.min}`, 0);
+  return { version, value: decode<T>(spec, Math.min(version, spec.valid.max), r) };
 }

@@ -58,7 +58,8 @@ export interface FieldSpec {
 export interface MessageSpec {
   readonly apiKey: number;
   readonly name: string;
-  readonly kind: 'request' | 'response';
+  /** 'data': a versioned struct that is not an API message (consumer protocol, log records). */
+  readonly kind: 'request' | 'response' | 'data';
   readonly valid: Versions;
   readonly flexible: Versions;
   readonly fields: readonly FieldSpec[];
@@ -125,6 +126,15 @@ export function message(
   fields: readonly FieldSpec[],
 ): MessageSpec {
   return { kind, apiKey, name, valid: versions(valid), flexible: versions(flexible), fields };
+}
+
+/**
+ * A versioned struct outside the request/response framing: Kafka writes these as `version i16`
+ * followed by the struct (MessageUtil.toVersionPrefixedBytes), e.g. the embedded consumer
+ * protocol and the __consumer_offsets records.
+ */
+export function data(name: string, valid: string, flexible: string, fields: readonly FieldSpec[]): MessageSpec {
+  return { kind: 'data', apiKey: -1, name, valid: versions(valid), flexible: versions(flexible), fields };
 }
 
 /** A request/response pair for one API: what messages/*.ts export. */
