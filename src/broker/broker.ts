@@ -1,9 +1,14 @@
 // The broker's state shared by every handler: configuration, topic metadata, the partition logs
 // and the fetches waiting for data. Topic lifecycle (create, add partitions, delete) lives here
 // because three APIs trigger it (CreateTopics, and auto-creation from Metadata and Produce) and
-// it must keep the metadata file and the log directories in step.
+// it must keep the metadata file and the log directories in step. The group coordinator hangs off
+// the broker: it is built once the logs are loaded (it replays __consumer_offsets) and creates
+// that internal topic here on first use.
 
+import { GroupCoordinator } from '../coordinator/group-coordinator.js';
+import { OFFSETS_TOPIC } from '../coordinator/offset-store.js';
 import { ErrorCode } from '../protocol/error-codes.js';
+import { StorageError } from '../storage/errors.js';
 import { LogManager } from '../storage/log-manager.js';
 import type { PartitionLog } from '../storage/log.js';
 import { logConfigFrom, TOPIC_CONFIG_NAMES } from '../storage/log-config.js';
@@ -32,6 +37,7 @@ export class Broker {
   readonly topics: TopicRegistry;
   readonly logs: LogManager;
   readonly fetches = new DelayedFetches();
+  readonly coordinator: GroupCoordinator;
   readonly nodeId: number;
   /** Host and port clients are told to connect to (advertised.listeners, port resolved at bind). */
   advertised = { host: 'localhost', port: 9092 };
@@ -52,6 +58,42 @@ export class Broker {
       },
     });
     this.reconcileLogs();
+    this.coordinator = new GroupCoordinator({
+      config: config.groupCoordinatorConfig(),
+      offsetsTopic: {
+        partitionCount: () => this.topics.get(OFFSETS_TOPIC)?.partitions ?? config.offsetsTopicNumPartitions,
+        log: (partition) => {
+          this.ensureOffsetsTopic();
+          const log = this.logs.getLog(OFFSETS_TOPIC, partition);
+          if (!log) throw new StorageError('UNKNOWN_TOPIC_OR_PARTITION', `${OFFSETS_TOPIC}-${partition} does not exist`);
+          return log;
+        },
+        existingLogs: () => {
+          const t = this.topics.get(OFFSETS_TOPIC);
+          if (!t) return [];
+          return Array.from({ length: t.partitions }, (_, p) => this.logs.getLog(OFFSETS_TOPIC, p)).filter((l): l is PartitionLog => l !== undefined);
+        },
+      },
+      partitionExists: (topic, partition) => {
+        const t = this.topics.get(topic);
+        return t !== undefined && partition >= 0 && partition < t.partitions;
+      },
+      log: (level, message) => this.log(level, `[GroupCoordinator ${this.nodeId}]: ${message}`),
+    });
+  }
+
+  /** Topics Metadata reports as internal (isInternal): the coordinator's own. */
+  isInternalTopic(name: string): boolean {
+    return name === OFFSETS_TOPIC;
+  }
+
+  /**
+   * Creates __consumer_offsets (offsets.topic.num.partitions, compacted, offsets.topic.segment.bytes)
+   * unless it exists. Kafka does this on the first FindCoordinator; here FindCoordinator and the
+   * coordinator's first write both call it.
+   */
+  ensureOffsetsTopic(): TopicMetadata {
+    return this.topics.get(OFFSETS_TOPIC) ?? this.createTopic(OFFSETS_TOPIC, this.config.offsetsTopicNumPartitions, 1, this.config.offsetsTopicConfigs());
   }
 
   get clusterId(): string {
@@ -148,6 +190,7 @@ export class Broker {
   deleteTopic(name: string): void {
     const t = this.topics.get(name);
     if (!t) throw new TopicError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'This server does not host this topic-partition.');
+    if (this.isInternalTopic(name)) throw new TopicError(ErrorCode.INVALID_TOPIC_EXCEPTION, `Topic ${name} is an internal topic and cannot be deleted.`);
     if (!this.config.deleteTopicEnable) throw new TopicError(ErrorCode.TOPIC_DELETION_DISABLED, 'Topic deletion is disabled.');
     // Metadata first: a crash between the steps leaves stray directories that startup removes.
     this.topics.remove(name);
@@ -159,6 +202,7 @@ export class Broker {
   }
 
   close(): void {
+    this.coordinator.close();
     this.fetches.closeAll();
     this.logs.close();
   }

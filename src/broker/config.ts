@@ -5,6 +5,7 @@
 
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { CoordinatorConfig } from '../coordinator/group-coordinator.js';
 
 export class ConfigError extends Error {
   readonly code = 'MQ_ERR_CONFIG';
@@ -38,6 +39,18 @@ const DEFAULTS: Readonly<Record<string, string>> = {
   'min.insync.replicas': '1',
   'compression.type': 'producer',
   'log.retention.check.interval.ms': '300000',
+  // Group coordinator (AK GroupCoordinatorConfig). offsets.topic.replication.factor is not
+  // listed: a single node creates __consumer_offsets with one replica.
+  'group.initial.rebalance.delay.ms': '3000',
+  'group.min.session.timeout.ms': '6000',
+  'group.max.session.timeout.ms': '1800000',
+  'group.max.size': '2147483647',
+  'offsets.topic.num.partitions': '50',
+  'offsets.topic.segment.bytes': '104857600',
+  'offsets.retention.minutes': '10080',
+  'offsets.retention.check.interval.ms': '600000',
+  'offset.metadata.max.bytes': '4096',
+  'offsets.load.buffer.size': '5242880',
 };
 
 export interface Listener {
@@ -72,6 +85,9 @@ export class BrokerConfig {
     this.numPartitions;
     this.messageMaxBytes;
     this.socketRequestMaxBytes;
+    this.groupCoordinatorConfig();
+    this.offsetsTopicNumPartitions;
+    this.offsetsTopicConfigs();
   }
 
   get(key: string): string | undefined {
@@ -126,6 +142,39 @@ export class BrokerConfig {
   }
   get socketRequestMaxBytes(): number {
     return this.int('socket.request.max.bytes');
+  }
+
+  /** The group coordinator's settings, checked against Kafka's lower bounds. */
+  groupCoordinatorConfig(): CoordinatorConfig {
+    const atLeast = (key: string, min: number): number => {
+      const n = this.int(key);
+      if (n < min) throw new ConfigError(`${key}: ${n} is below the minimum of ${min}`);
+      return n;
+    };
+    const minSession = this.int('group.min.session.timeout.ms');
+    const maxSession = this.int('group.max.session.timeout.ms');
+    if (maxSession < minSession) throw new ConfigError(`group.max.session.timeout.ms (${maxSession}) is below group.min.session.timeout.ms (${minSession})`);
+    return {
+      minSessionTimeoutMs: minSession,
+      maxSessionTimeoutMs: maxSession,
+      maxSize: atLeast('group.max.size', 1),
+      initialRebalanceDelayMs: atLeast('group.initial.rebalance.delay.ms', 0),
+      offsetsRetentionMs: atLeast('offsets.retention.minutes', 1) * 60_000,
+      offsetsRetentionCheckIntervalMs: atLeast('offsets.retention.check.interval.ms', 1),
+      offsetMetadataMaxBytes: this.int('offset.metadata.max.bytes'),
+      offsetsLoadBufferSize: atLeast('offsets.load.buffer.size', 1),
+    };
+  }
+
+  get offsetsTopicNumPartitions(): number {
+    const n = this.int('offsets.topic.num.partitions');
+    if (n < 1) throw new ConfigError(`offsets.topic.num.partitions: ${n} is below the minimum of 1`);
+    return n;
+  }
+
+  /** __consumer_offsets' own topic configs (AK GroupCoordinator.offsetsTopicConfigs). */
+  offsetsTopicConfigs(): Record<string, string> {
+    return { 'cleanup.policy': 'compact', 'segment.bytes': String(this.int('offsets.topic.segment.bytes')), 'compression.type': 'producer' };
   }
 
   /**

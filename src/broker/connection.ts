@@ -33,12 +33,15 @@ export class BrokerConnection {
   private readonly slots: Slot[] = [];
   private closed = false;
   private readonly peer: string;
+  private readonly clientHost: string;
 
   constructor(
     private readonly socket: Socket,
     private readonly broker: Broker,
   ) {
     this.peer = `${socket.remoteAddress}:${socket.remotePort}`;
+    // Java reports an IPv4 peer on a dual-stack socket as plain IPv4.
+    this.clientHost = `/${(socket.remoteAddress ?? '').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '')}`;
     socket.setNoDelay(true);
     socket.on('data', (data: Buffer) => this.onData(data));
     socket.on('drain', () => this.maybeResume());
@@ -135,7 +138,7 @@ export class BrokerConnection {
       this.close(`malformed ${handler.api.name} v${header.apiVersion} request: ${(e as Error).message}`);
       return;
     }
-    const ctx: RequestContext = header;
+    const ctx: RequestContext = { ...header, clientHost: this.clientHost };
     const slot: Slot = { ready: false, chunks: null };
     this.slots.push(slot);
     const complete = (response: object | null): void => {

@@ -11,6 +11,8 @@ export interface RequestContext {
   readonly apiVersion: number;
   readonly correlationId: number;
   readonly clientId: string | null;
+  /** The peer address as Kafka prints it (InetAddress.toString: "/127.0.0.1"); group members report it as their host. */
+  readonly clientHost: string;
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   Consumer,
   Producer,
   type Acks,
+  type AssignorName,
   type ClientConfig,
   type CompressionName,
   type ConsumerConfig,
@@ -19,9 +20,24 @@ import { CliError, unableTo } from './errors.js';
 import type { OutputFormat } from './output/format.js';
 import { loadProperties } from './properties.js';
 
-export type AdminClient = Pick<Admin, 'createTopics' | 'deleteTopics' | 'listTopics' | 'describeTopics' | 'createPartitions' | 'close'>;
+export type AdminClient = Pick<
+  Admin,
+  | 'createTopics'
+  | 'deleteTopics'
+  | 'listTopics'
+  | 'describeTopics'
+  | 'createPartitions'
+  | 'listOffsets'
+  | 'listGroups'
+  | 'describeGroups'
+  | 'deleteGroups'
+  | 'listGroupOffsets'
+  | 'alterGroupOffsets'
+  | 'deleteGroupOffsets'
+  | 'close'
+>;
 export type ProducerClient = Pick<Producer, 'connect' | 'send' | 'flush' | 'close'>;
-export type ConsumerClient = Pick<Consumer, 'connect' | 'assign' | 'assignTopics' | 'poll' | 'close'>;
+export type ConsumerClient = Pick<Consumer, 'connect' | 'assign' | 'assignTopics' | 'subscribe' | 'seek' | 'poll' | 'close'>;
 
 export interface ClientFactory {
   admin(config: ClientConfig): AdminClient;
@@ -172,7 +188,32 @@ const acks: Parse<Acks> = (raw, key) => {
   const v = acksValue(raw, key);
   return v === 'all' ? -1 : (Number(v) as Acks);
 };
+const bool: Parse<boolean> = (raw, key) => {
+  const v = raw.trim().toLowerCase();
+  if (v !== 'true' && v !== 'false') throw new CliError(`Invalid value ${raw} for configuration ${key}: Expected value to be either true or false`);
+  return v === 'true';
+};
 const COMPRESSION_TYPES = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const satisfies readonly CompressionName[];
+
+/** The Java client's assignor classes, by the protocol names mq's consumer uses (the same on the wire). */
+const ASSIGNOR_CLASSES: Readonly<Record<string, AssignorName>> = {
+  'org.apache.kafka.clients.consumer.RangeAssignor': 'range',
+  'org.apache.kafka.clients.consumer.RoundRobinAssignor': 'roundrobin',
+  'org.apache.kafka.clients.consumer.CooperativeStickyAssignor': 'cooperative-sticky',
+};
+/** partition.assignment.strategy: a list of Java class names (or mq's protocol names). */
+const assignors: Parse<AssignorName[]> = (raw, key) =>
+  raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map((name) => {
+      const assignor = ASSIGNOR_CLASSES[name] ?? Object.values(ASSIGNOR_CLASSES).find((a) => a === name);
+      if (!assignor) {
+        throw new CliError(`Invalid value ${raw} for configuration ${key}: mq's consumer offers ${Object.keys(ASSIGNOR_CLASSES).join(', ')}`);
+      }
+      return assignor;
+    });
 
 const CLIENT_SETTINGS: readonly Setting<ClientConfig>[] = [
   setting('client.id', 'clientId', text),
@@ -200,6 +241,13 @@ const CONSUMER_SETTINGS: readonly Setting<ConsumerConfig>[] = [
   setting('max.partition.fetch.bytes', 'maxPartitionBytes', int),
   setting('isolation.level', 'isolationLevel', oneOf(['read_committed', 'read_uncommitted'])),
   setting('auto.offset.reset', 'autoOffsetReset', oneOf(['earliest', 'latest', 'none'])),
+  setting('group.instance.id', 'groupInstanceId', text),
+  setting('session.timeout.ms', 'sessionTimeoutMs', int),
+  setting('heartbeat.interval.ms', 'heartbeatIntervalMs', int),
+  setting('max.poll.interval.ms', 'rebalanceTimeoutMs', int),
+  setting('partition.assignment.strategy', 'partitionAssignors', assignors),
+  setting('enable.auto.commit', 'enableAutoCommit', bool),
+  setting('auto.commit.interval.ms', 'autoCommitIntervalMs', int),
 ];
 
 /**

@@ -6,10 +6,14 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { consoleConsumerCommand } from './commands/console-consumer.js';
 import { consoleProducerCommand } from './commands/console-producer.js';
+import { consumerGroupsCommand } from './commands/consumer-groups.js';
+import { consumerPerfTestCommand } from './commands/consumer-perf-test.js';
+import { endToEndLatencyCommand } from './commands/end-to-end-latency.js';
+import { producerPerfTestCommand } from './commands/producer-perf-test.js';
 import { serverStartCommand } from './commands/server-start.js';
 import { topicsCommand } from './commands/topics.js';
 import { defaultClients, type CliContext } from './context.js';
-import { CliError, messageOf } from './errors.js';
+import { CliError, messageOf, ReportedFailure } from './errors.js';
 
 // The same relative path from src/cli/ (tests) and dist/cli/ (the installed bin).
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -20,7 +24,17 @@ function program(ctx: CliContext): Command {
     .version(version, '--version', 'print the version')
     .exitOverride()
     .configureOutput({ writeOut: (s) => void ctx.stdout.write(s), writeErr: (s) => void ctx.stderr.write(s) });
-  for (const cmd of [topicsCommand(ctx), consoleProducerCommand(ctx), consoleConsumerCommand(ctx), serverStartCommand(ctx)]) {
+  const commands = [
+    topicsCommand(ctx),
+    consoleProducerCommand(ctx),
+    consoleConsumerCommand(ctx),
+    consumerGroupsCommand(ctx),
+    producerPerfTestCommand(ctx),
+    consumerPerfTestCommand(ctx),
+    endToEndLatencyCommand(ctx),
+    serverStartCommand(ctx),
+  ];
+  for (const cmd of commands) {
     // addCommand does not copy settings the way .command() does: usage errors must not exit.
     root.addCommand(cmd.copyInheritedSettings(root));
   }
@@ -32,7 +46,7 @@ function report(ctx: CliContext, err: unknown, verbose: boolean): number {
   // commander has already printed its usage error, help or version.
   if (err instanceof CommanderError) return err.exitCode;
   const failure = err instanceof CliError ? err : new CliError(`unable to run mq: ${messageOf(err)}`, { cause: err });
-  (failure.stream === 'stdout' ? ctx.stdout : ctx.stderr).write(`${failure.message}\n`);
+  if (!(failure instanceof ReportedFailure)) (failure.stream === 'stdout' ? ctx.stdout : ctx.stderr).write(`${failure.message}\n`);
   if (verbose) {
     for (let e: unknown = failure.cause; e !== undefined; e = e instanceof Error ? e.cause : undefined) {
       ctx.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);

@@ -1,4 +1,5 @@
-// Admin: topic management, offsets and cluster description, as Kafka's AdminClient offers them.
+// Admin: topic management, offsets, consumer groups (group-admin.ts) and cluster description, as
+// Kafka's AdminClient offers them.
 // Topic changes go to the controller (a KRaft broker forwards them; a ZooKeeper-era broker that
 // is not the controller answers NOT_CONTROLLER, which refreshes metadata and retries). Results
 // are per item: one failed topic does not fail the call, it carries a KafkaError.
@@ -8,9 +9,12 @@ import { CreatePartitions, type CreatePartitionsRequest, type CreatePartitionsRe
 import { CreateTopics, type CreateTopicsRequest, type CreateTopicsResponse } from '../protocol/messages/19-create-topics.js';
 import { DeleteTopics, type DeleteTopicsRequest, type DeleteTopicsResponse } from '../protocol/messages/20-delete-topics.js';
 import type { ApiSpec } from '../protocol/schema.js';
+import type { TopicPartition } from './assignors.js';
 import { Cluster, type ClusterDescription } from './cluster.js';
+import type { CommitResult, CommittedOffset } from './coordinator.js';
 import { backoffMs, sleep, type ClientConfig } from './config.js';
 import { KafkaError, kafkaErrorOrNull } from './errors.js';
+import * as groups from './group-admin.js';
 import { isolationLevelCode, listOffsets, type IsolationLevel, type OffsetResult } from './list-offsets.js';
 import { topicIdToString } from './topic-id.js';
 
@@ -212,6 +216,39 @@ export class Admin {
     return this.cluster.describe();
   }
 
+  /** Every group of every broker, sorted by id; `states` keeps only groups in those states. */
+  async listGroups(options: { states?: string[] } = {}): Promise<groups.GroupListing[]> {
+    await this.connect();
+    return groups.listGroups(this.cluster, options.states);
+  }
+
+  async describeGroups(groupIds: string[]): Promise<groups.GroupDescription[]> {
+    await this.connect();
+    return groups.describeGroups(this.cluster, groupIds);
+  }
+
+  async deleteGroups(groupIds: string[]): Promise<Array<{ groupId: string; error: KafkaError | null }>> {
+    await this.connect();
+    return groups.deleteGroups(this.cluster, groupIds);
+  }
+
+  /** Committed offsets (offset -1n: none) of `partitions`, or of everything the group committed. */
+  async listGroupOffsets(groupId: string, partitions?: TopicPartition[]): Promise<CommittedOffset[]> {
+    await this.connect();
+    return groups.listGroupOffsets(this.cluster, groupId, partitions);
+  }
+
+  /** Sets committed offsets of a group that has no active members. */
+  async alterGroupOffsets(groupId: string, offsets: Array<{ topic: string; partition: number; offset: bigint; metadata?: string }>): Promise<CommitResult[]> {
+    await this.connect();
+    return groups.alterGroupOffsets(this.cluster, groupId, offsets);
+  }
+
+  async deleteGroupOffsets(groupId: string, partitions: TopicPartition[]): Promise<CommitResult[]> {
+    await this.connect();
+    return groups.deleteGroupOffsets(this.cluster, groupId, partitions);
+  }
+
   /** Sends to the controller, or to any broker when none is known (-1 in metadata). */
   private toController<Res>(api: ApiSpec, request: object): Promise<Res> {
     return this.cluster.sendTo<Res>(() => (this.cluster.brokers.has(this.cluster.controllerId) ? this.cluster.controllerId : -1), api, request);
@@ -243,5 +280,5 @@ export class Admin {
 const ZERO_ID = Buffer.alloc(16);
 
 function missing(name: string): KafkaError {
-  return new KafkaError(ErrorCode.UNKNOWN_SERVER_ERROR, `(the response did not mention ${name})`);
+  return new KafkaError(ErrorCode.UNKNOWN_SERVER_ERROR, null, { context: `(the response did not mention ${name})` });
 }

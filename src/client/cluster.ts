@@ -240,6 +240,16 @@ export class Cluster {
     return [...this.topics.keys()];
   }
 
+  /**
+   * A connection of the caller's own, with this client's settings, that the cluster neither
+   * tracks nor closes: for traffic that must not queue behind other requests on a shared socket
+   * (a consumer's group coordinator connection).
+   */
+  openConnection(addr: HostPort): Connection {
+    if (this.closed) throw new ClosedError('client is closed');
+    return this.newConnection(addr);
+  }
+
   private newConnection(addr: HostPort): Connection {
     return new Connection({
       host: addr.host,

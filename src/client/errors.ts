@@ -40,15 +40,25 @@ export class KafkaError extends MqError {
   readonly errorCode: number;
   readonly errorName: string;
   readonly retriable: boolean;
+  /** The errorMessage field of the response as the broker sent it; null when absent or the API has none. */
+  readonly brokerMessage: string | null;
 
-  /** `brokerMessage` is the errorMessage field of the response, when the API has one. */
-  constructor(errorCode: number, brokerMessage?: string | null, options?: { cause?: unknown }) {
+  /**
+   * `brokerMessage` is the errorMessage field of the response, when the API has one; `context` is
+   * the client's own note on where the error arose (`(topic-0)`), never a broker's text. `message`
+   * is Kafka's text for the code followed by each of them that is non-empty.
+   */
+  constructor(errorCode: number, brokerMessage?: string | null, options?: { cause?: unknown; context?: string }) {
     const info = errorInfo(errorCode);
-    super('MQ_ERR_KAFKA', brokerMessage ? `${info.message} ${brokerMessage}` : info.message, options);
+    let message = info.message;
+    if (brokerMessage) message += ` ${brokerMessage}`;
+    if (options?.context) message += ` ${options.context}`;
+    super('MQ_ERR_KAFKA', message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'KafkaError';
     this.errorCode = errorCode;
     this.errorName = info.name;
     this.retriable = info.retriable;
+    this.brokerMessage = brokerMessage ?? null;
   }
 }
 

@@ -16,5 +16,15 @@ export type { BrokerInfo, ClusterDescription } from './cluster.js';
 export { Admin, type TopicPartitionInfo, type TopicDescription, type NewTopic, type CreateTopicResult } from './admin.js';
 export type { IsolationLevel, OffsetResult } from './list-offsets.js';
 export { Producer, type Acks, type CompressionName, type ProducerConfig, type ProducerRecord, type RecordMetadata } from './producer.js';
-export { Consumer, type ConsumerRecord, type ConsumerConfig, type OffsetSpec } from './consumer.js';
+export {
+  Consumer,
+  type ConsumerRecord,
+  type ConsumerConfig,
+  type OffsetSpec,
+  type RebalanceListener,
+  type CommittedOffsetInfo,
+} from './consumer.js';
+export type { AssignorName, TopicPartition } from './assignors.js';
+export type { CommitResult, CommittedOffset } from './coordinator.js';
+export type { GroupListing, GroupDescription, MemberDescription } from './group-admin.js';
 export { topicIdToString, topicIdFromString } from './topic-id.js';

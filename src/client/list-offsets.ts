@@ -54,7 +54,7 @@ export async function listOffsets(cluster: Cluster, queries: readonly OffsetQuer
             ? ErrorCode.LEADER_NOT_AVAILABLE
             : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
           : cluster.topicError(q.topic) || ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
-        results[i]!.error = new KafkaError(code, `(${q.topic}-${q.partition})`);
+        results[i]!.error = new KafkaError(code, null, { context: `(${q.topic}-${q.partition})` });
         if (code !== ErrorCode.UNKNOWN_TOPIC_OR_PARTITION && errorInfo(code).retriable) retry.push(i);
         continue;
       }
@@ -75,9 +75,9 @@ export async function listOffsets(cluster: Cluster, queries: readonly OffsetQuer
             const p = res.topics.find((t) => t.name === q.topic)?.partitions.find((x) => x.partitionIndex === q.partition);
             const r = results[i]!;
             if (!p) {
-              r.error = new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `(${q.topic}-${q.partition} missing from the response)`);
+              r.error = new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, null, { context: `(${q.topic}-${q.partition} missing from the response)` });
             } else if (p.errorCode !== 0) {
-              r.error = new KafkaError(p.errorCode, `(${q.topic}-${q.partition})`);
+              r.error = new KafkaError(p.errorCode, null, { context: `(${q.topic}-${q.partition})` });
               if (errorInfo(p.errorCode).retriable) retry.push(i);
             } else {
               r.error = null;
@@ -88,7 +88,7 @@ export async function listOffsets(cluster: Cluster, queries: readonly OffsetQuer
         } catch (err) {
           if (!isRetriable(err)) throw err;
           for (const i of indexes) {
-            results[i]!.error = new KafkaError(ErrorCode.NETWORK_EXCEPTION, `(${queries[i]!.topic}-${queries[i]!.partition})`, { cause: err });
+            results[i]!.error = new KafkaError(ErrorCode.NETWORK_EXCEPTION, null, { cause: err, context: `(${queries[i]!.topic}-${queries[i]!.partition})` });
             retry.push(i);
           }
         }

@@ -18,6 +18,7 @@
 
 import { ErrorCode, errorInfo } from '../protocol/error-codes.js';
 import { Produce, type ProducePartitionResponse, type ProduceRequest, type ProduceResponse } from '../protocol/messages/00-produce.js';
+import { CompressionType } from '../protocol/records/compression.js';
 import { encodeRecordBatch, type ProducerRecordInput, type RecordHeader } from '../protocol/records/record-batch.js';
 import { partitionForKey } from '../protocol/records/murmur2.js';
 import { Cluster, type TopicMetadata } from './cluster.js';
@@ -25,7 +26,7 @@ import { backoffMs, numberOption, sleep, type ClientConfig } from './config.js';
 import { ClosedError, ConfigError, ConnectionError, isRetriable, KafkaError, MqError } from './errors.js';
 
 export type Acks = -1 | 0 | 1;
-/** Codec names; only none and gzip are implemented by the record layer today. */
+/** compression.type values, as the Java client names them. */
 export type CompressionName = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
 
 export interface ProducerConfig extends ClientConfig {
@@ -65,6 +66,8 @@ export interface RecordMetadata {
 
 /** max.request.size in the Java client: a drain stops adding batches to a request beyond it. */
 const MAX_REQUEST_BYTES = 1048576;
+/** Produce v7 is the first that may carry zstd batches (KIP-110). */
+const ZSTD_MIN_PRODUCE_VERSION = 7;
 /** RecordBatch v2 header (protocol.md §2.1). */
 const BATCH_HEADER_BYTES = 61;
 /**
@@ -213,8 +216,8 @@ export class Producer {
     this.lingerMs = numberOption('lingerMs', config.lingerMs, 5, 0);
     this.batchSize = numberOption('batchSize', config.batchSize, 16384, 1);
     this.compression = config.compression ?? 'none';
-    if (this.compression !== 'none' && this.compression !== 'gzip') {
-      throw new ConfigError(`compression ${this.compression} is not supported; use none or gzip`);
+    if (!Object.hasOwn(CompressionType, this.compression)) {
+      throw new ConfigError(`compression ${String(this.compression)} is not one of ${Object.keys(CompressionType).join(', ')}`);
     }
     this.maxInFlight = numberOption('maxInFlightRequests', config.maxInFlightRequests, 5, 1);
     this.deliveryTimeoutMs = numberOption('deliveryTimeoutMs', config.deliveryTimeoutMs, 120000, 1);
@@ -401,7 +404,7 @@ export class Producer {
         }
         if (this.cluster.topic(state.name)) break;
         const code = this.cluster.topicError(state.name);
-        const error = lastError ?? new KafkaError(code || ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `(topic ${state.name})`);
+        const error = lastError ?? new KafkaError(code || ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, null, { context: `(topic ${state.name})` });
         if (!isRetriable(error) || attempt >= this.cluster.config.retries) {
           const waiting = state.waiting ?? [];
           state.waiting = null;
@@ -558,7 +561,11 @@ export class Producer {
     let sent: Promise<ProduceResponse | void>;
     try {
       const conn = this.cluster.connectionFor(nodeId);
-      sent = this.acks === 0 ? conn.send(Produce, request, { expectResponse: false }) : conn.send<ProduceRequest, ProduceResponse>(Produce, request);
+      const send = (): Promise<ProduceResponse | void> =>
+        this.acks === 0 ? conn.send(Produce, request, { expectResponse: false }) : conn.send<ProduceRequest, ProduceResponse>(Produce, request);
+      // As the Java client's ProduceRequest.Builder: zstd batches need Produce v7+, and the
+      // version is known once the connection has negotiated it.
+      sent = this.compression === 'zstd' ? conn.connect().then(() => checkZstdSupported(conn.address, conn.versionFor(Produce))).then(send) : send();
     } catch (err) {
       sent = Promise.reject(err);
     }
@@ -590,8 +597,8 @@ export class Producer {
       } else if (p.errorCode === 0) {
         this.finish(b, null, p.baseOffset, p.logAppendTimeMs);
       } else {
-        const detail = p.errorMessage ?? p.recordErrors.map((e) => `record ${e.batchIndex}: ${e.batchIndexErrorMessage ?? ''}`).join('; ');
-        this.retryOrFail(b, new KafkaError(p.errorCode, detail || null));
+        const recordErrors = p.errorMessage === null ? p.recordErrors.map((e) => `record ${e.batchIndex}: ${e.batchIndexErrorMessage ?? ''}`).join('; ') : '';
+        this.retryOrFail(b, new KafkaError(p.errorCode, p.errorMessage, { context: recordErrors }));
       }
     }
   }
@@ -660,6 +667,14 @@ export class Producer {
 }
 
 function noop(): void {}
+
+function checkZstdSupported(broker: string, produceVersion: number): void {
+  if (produceVersion < ZSTD_MIN_PRODUCE_VERSION) {
+    throw new KafkaError(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, null, {
+      context: `(compression zstd needs Produce v${ZSTD_MIN_PRODUCE_VERSION}, Kafka 2.1+; broker ${broker} supports up to v${produceVersion})`,
+    });
+  }
+}
 
 function toBytes(v: Buffer | string | null | undefined, what: string): Buffer | null {
   if (v === null || v === undefined) return null;

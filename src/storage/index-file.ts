@@ -1,6 +1,6 @@
 // The file behind an offset or time index: fixed-size entries appended at the end, written
 // through as they are added (no preallocation, no mmap), truncated by whole entries. The
-// entries themselves are kept in memory by OffsetIndex/TimeIndex; this only moves bytes.
+// entries themselves are kept in memory by SparseIndex (sparse-index.ts); this only moves bytes.
 // Concurrency: one owner (its segment); not safe for concurrent writers.
 
 import { closeSync, constants, fsyncSync, fstatSync, ftruncateSync, openSync } from 'node:fs';
@@ -40,12 +40,4 @@ export class IndexFile {
   close(): void {
     closeSync(this.fd);
   }
-}
-
-/** A larger copy of an entry array: doubled, capped at room for `maxEntries` plus one. */
-export function growEntries<T extends Int32Array | BigInt64Array>(a: T, maxEntries: number): T {
-  // The +1 leaves room for the time index's final entry, which may exceed its limit (see TimeIndex).
-  const next = new (a.constructor as new (n: number) => T)(Math.max(a.length + 1, Math.min(a.length * 2, maxEntries + 1)));
-  next.set(a as never);
-  return next;
 }

@@ -7,8 +7,9 @@
 //
 // Produce path: batches are validated by their headers and CRC only, their base offsets are
 // rewritten in place (bytes 0-7, outside the CRC), and the bytes are written as received;
-// records inside a batch are never decoded. Fetch path: whole batches are read from the file
-// into one buffer and handed back as they are.
+// records inside a batch are never decoded (except on a topic whose compression.type names a
+// codec: see withTopicCompression). Fetch path: whole batches are read from the file into one
+// buffer and handed back as they are.
 //
 // Concurrency contract: append and read are SYNCHRONOUS (fs.writeSync/readSync). A write into
 // the page cache takes microseconds, and with one writer per partition on the event loop there
@@ -31,6 +32,9 @@ import {
   stampLogAppendTime,
   verifyBatchCrc,
 } from '../protocol/records/record-batch.js';
+import { DecodeError } from '../protocol/reader.js';
+import { UnsupportedCompressionError } from '../protocol/records/compression.js';
+import { recompressBatches } from '../protocol/records/recompress.js';
 import { StorageError } from './errors.js';
 import type { LogConfig } from './log-config.js';
 import { LogSegment } from './log-segment.js';
@@ -150,11 +154,13 @@ export class PartitionLog {
   /**
    * The produce path. `records` holds one or more v2 batches as sent by a client; it is
    * modified in place (base offsets, and for LogAppendTime the max timestamp, attributes and
-   * CRC) and written as is. All batches are validated before any is written. Throws
+   * CRC) and written as is, unless the topic's compression.type asks for another codec (see
+   * withTopicCompression). All batches are validated before any is written. Throws
    * StorageError naming the Kafka error.
    */
-  append(records: Buffer): AppendResult {
-    this.validate(records);
+  append(received: Buffer): AppendResult {
+    this.validate(received);
+    const records = this.withTopicCompression(received);
     const now = this.clock();
     const logAppendTime = this.config['message.timestamp.type'] === 'LogAppendTime' ? BigInt(now) : -1n;
     const baseOffset = this.logEndOffset;
@@ -199,12 +205,7 @@ export class PartitionLog {
       const magic = records.readInt8(pos + MAGIC_OFFSET);
       if (magic !== 2) throw new StorageError('INVALID_RECORD', `record batch at position ${pos} has magic ${magic}; only magic 2 is accepted (${where})`);
       if (size < BATCH_HEADER_SIZE) throw new StorageError('CORRUPT_MESSAGE', `record batch at position ${pos} is ${size} bytes, less than its ${BATCH_HEADER_SIZE}-byte header (${where})`);
-      if (size > this.config['max.message.bytes']) {
-        throw new StorageError('MESSAGE_TOO_LARGE', `record batch of ${size} bytes exceeds max.message.bytes ${this.config['max.message.bytes']} (${where})`);
-      }
-      if (size > this.config['segment.bytes']) {
-        throw new StorageError('RECORD_LIST_TOO_LARGE', `record batch of ${size} bytes exceeds segment.bytes ${this.config['segment.bytes']} (${where})`);
-      }
+      this.checkBatchSize(size);
       if (!verifyBatchCrc(records, pos, batchLength)) throw new StorageError('CORRUPT_MESSAGE', `record batch at position ${pos} fails its CRC-32C check (${where})`);
       const count = records.readInt32BE(pos + RECORDS_COUNT_OFFSET);
       const lastOffsetDelta = records.readInt32BE(pos + LAST_OFFSET_DELTA_OFFSET);
@@ -216,6 +217,45 @@ export class PartitionLog {
       }
       pos += size;
     }
+  }
+
+  private checkBatchSize(size: number): void {
+    const where = `${this.topic}-${this.partition}`;
+    if (size > this.config['max.message.bytes']) {
+      throw new StorageError('MESSAGE_TOO_LARGE', `record batch of ${size} bytes exceeds max.message.bytes ${this.config['max.message.bytes']} (${where})`);
+    }
+    if (size > this.config['segment.bytes']) {
+      throw new StorageError('RECORD_LIST_TOO_LARGE', `record batch of ${size} bytes exceeds segment.bytes ${this.config['segment.bytes']} (${where})`);
+    }
+  }
+
+  /**
+   * compression.type: 'producer' (the default) keeps every batch as its producer compressed it,
+   * and costs nothing here. A codec name (or 'uncompressed') has batches in any other codec
+   * recompressed into it before they are written (AK LogValidator), the one case in which the
+   * produce path looks inside a batch; sizes are checked again, since recompressing can grow a
+   * batch, as Kafka re-validates them.
+   */
+  private withTopicCompression(records: Buffer): Buffer {
+    const type = this.config['compression.type'];
+    if (type === 'producer') return records;
+    let out: Buffer;
+    try {
+      out = recompressBatches(records, type === 'uncompressed' ? 'none' : type);
+    } catch (e) {
+      const message = `cannot recompress a record batch to ${type} for ${this.topic}-${this.partition}: ${(e as Error).message}`;
+      if (e instanceof UnsupportedCompressionError) throw new StorageError('UNSUPPORTED_COMPRESSION_TYPE', message, { cause: e });
+      if (e instanceof DecodeError) throw new StorageError('CORRUPT_MESSAGE', message, { cause: e });
+      throw e;
+    }
+    if (out !== records) {
+      for (let pos = 0; pos < out.length; ) {
+        const size = LOG_OVERHEAD + out.readInt32BE(pos + BATCH_LENGTH_OFFSET);
+        this.checkBatchSize(size);
+        pos += size;
+      }
+    }
+    return out;
   }
 
   private roll(now: number): LogSegment {

@@ -86,3 +86,18 @@ export async function mq(args: string[], opts: HarnessOptions = {}): Promise<Res
 }
 
 export type { AdminClient, ConsumerClient, ProducerClient };
+
+/**
+ * Java's String.format for the conversions Kafka's tools print tables with (`%-Ns`, `%s`, `%n`),
+ * so expected output is built from the format strings in Kafka's source rather than from mq's
+ * renderer.
+ */
+export function javaFormat(format: string, ...args: Array<string | number | bigint>): string {
+  let i = 0;
+  return format.replace(/%(-?)(\d*)([sn])/g, (_m, left: string, width: string, conv: string) => {
+    if (conv === 'n') return '\n';
+    const v = String(args[i++]);
+    const w = Number(width || 0);
+    return left ? v.padEnd(w) : v.padStart(w);
+  });
+}

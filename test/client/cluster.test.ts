@@ -64,7 +64,8 @@ describe('Cluster', () => {
     await cluster.connect();
     const first = await cluster.connectionTo(0);
     for (const s of fake.brokers[0]!.sockets) s.destroy();
-    await new Promise((r) => setTimeout(r, 20));
+    const deadline = Date.now() + 5000;
+    while (!first.closed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
     expect(first.closed).toBe(true);
     const second = await cluster.connectionTo(0);
     expect(second).not.toBe(first);

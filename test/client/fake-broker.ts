@@ -13,6 +13,10 @@ import type { MetadataRequest, MetadataResponse } from '../../src/protocol/messa
 import type { ProduceRequest, ProduceResponse } from '../../src/protocol/messages/00-produce.js';
 import type { FetchRequest, FetchResponse } from '../../src/protocol/messages/01-fetch.js';
 import type { ListOffsetsRequest, ListOffsetsResponse } from '../../src/protocol/messages/02-list-offsets.js';
+import type { OffsetCommitRequest, OffsetCommitResponse } from '../../src/protocol/messages/08-offset-commit.js';
+import type { OffsetFetchRequest, OffsetFetchResponse } from '../../src/protocol/messages/09-offset-fetch.js';
+import type { JoinGroupRequest, JoinGroupResponse } from '../../src/protocol/messages/11-join-group.js';
+import type { SyncGroupRequest, SyncGroupResponse } from '../../src/protocol/messages/14-sync-group.js';
 import { ErrorCode } from '../../src/protocol/error-codes.js';
 import { decodeRecordBatches, LAST_OFFSET_DELTA_OFFSET, type DecodedRecord } from '../../src/protocol/records/record-batch.js';
 
@@ -270,5 +274,88 @@ export class FakeCluster {
         }),
       })),
     };
+  }
+}
+
+export function joinResponse(r: Partial<JoinGroupResponse> & { memberId: string }): JoinGroupResponse {
+  return { throttleTimeMs: 0, errorCode: 0, generationId: 1, protocolType: 'consumer', protocolName: 'range', leader: '', skipAssignment: false, members: [], ...r };
+}
+
+/**
+ * A scripted group coordinator on broker 0: by default a group of one member that leads, assigns
+ * with its first protocol and heartbeats fine. Tests replace `join`, `sync` and `heartbeat` to
+ * script other answers; other members exist only in scripted JoinGroup responses. Offsets
+ * committed are kept in `committed` ("topic-partition" → offset) and served by OffsetFetch.
+ */
+export class FakeGroupCoordinator {
+  generation = 0;
+  readonly committed = new Map<string, bigint>();
+  join: (req: ReceivedRequest) => JoinGroupResponse | Promise<JoinGroupResponse> = (req) => {
+    const body = req.body as JoinGroupRequest;
+    const memberId = body.memberId || 'member-1';
+    const protocol = body.protocols[0]!;
+    return joinResponse({
+      memberId,
+      generationId: ++this.generation,
+      protocolName: protocol.name,
+      leader: memberId,
+      members: [{ memberId, groupInstanceId: body.groupInstanceId, metadata: protocol.metadata }],
+    });
+  };
+  sync: (req: ReceivedRequest) => SyncGroupResponse | Promise<SyncGroupResponse> = (req) => {
+    const body = req.body as SyncGroupRequest;
+    const mine = body.assignments.find((a) => a.memberId === body.memberId);
+    return { throttleTimeMs: 0, errorCode: 0, protocolType: 'consumer', protocolName: body.protocolName, assignment: mine?.assignment ?? Buffer.alloc(0) };
+  };
+  heartbeat: (req: ReceivedRequest) => number = () => 0;
+
+  constructor(readonly broker: FakeBroker) {
+    const coordinator = { key: '', nodeId: 0, host: '127.0.0.1', port: broker.port, errorCode: 0, errorMessage: null };
+    broker.handlers.set(10, (req) => ({
+      throttleTimeMs: 0,
+      errorCode: 0,
+      errorMessage: null,
+      nodeId: 0,
+      host: '127.0.0.1',
+      port: broker.port,
+      coordinators: (req.body.coordinatorKeys as string[]).map((key) => ({ ...coordinator, key })),
+    }));
+    broker.handlers.set(11, (req) => this.join(req));
+    broker.handlers.set(14, (req) => this.sync(req));
+    broker.handlers.set(12, (req) => ({ throttleTimeMs: 0, errorCode: this.heartbeat(req) }));
+    broker.handlers.set(13, () => ({ throttleTimeMs: 0, errorCode: 0, members: [] }));
+    broker.handlers.set(8, (req) => this.offsetCommit(req.body as OffsetCommitRequest));
+    broker.handlers.set(9, (req) => this.offsetFetch(req.body as OffsetFetchRequest));
+  }
+
+  requests<T>(apiKey: number): T[] {
+    return this.broker.requests(apiKey).map((r) => r.body as T);
+  }
+
+  private offsetCommit(req: OffsetCommitRequest): OffsetCommitResponse {
+    return {
+      throttleTimeMs: 0,
+      topics: req.topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitions.map((p) => {
+          this.committed.set(`${t.name}-${p.partitionIndex}`, p.committedOffset);
+          return { partitionIndex: p.partitionIndex, errorCode: 0 };
+        }),
+      })),
+    };
+  }
+
+  private offsetFetch(req: OffsetFetchRequest): OffsetFetchResponse {
+    const topics = (req.groups[0]?.topics ?? req.topics ?? []).map((t) => ({
+      name: t.name,
+      partitions: t.partitionIndexes.map((p) => ({
+        partitionIndex: p,
+        committedOffset: this.committed.get(`${t.name}-${p}`) ?? -1n,
+        committedLeaderEpoch: -1,
+        metadata: '',
+        errorCode: 0,
+      })),
+    }));
+    return { throttleTimeMs: 0, topics, errorCode: 0, groups: req.groups.map((g) => ({ groupId: g.groupId, topics, errorCode: 0 })) };
   }
 }

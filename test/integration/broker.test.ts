@@ -13,6 +13,7 @@ import type { ListOffsetsResponse } from '../../src/protocol/messages/02-list-of
 import type { DeleteTopicsResponse } from '../../src/protocol/messages/20-delete-topics.js';
 import type { CreatePartitionsResponse } from '../../src/protocol/messages/37-create-partitions.js';
 import { decodeRecordBatches, encodeRecordBatch } from '../../src/protocol/records/record-batch.js';
+import { loadCapture } from '../protocol/records/load-capture.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { WireClient } from '../helpers/wire.js';
 
@@ -112,7 +113,10 @@ describe('broker wire behaviour', () => {
     const c = await open();
     const res = await c.request<ApiVersionsResponse>(ApiVersions, 3, { clientSoftwareName: 'mq-test', clientSoftwareVersion: '1.0' });
     const ranges = Object.fromEntries(res.apiKeys.map((k) => [k.apiKey, `${k.minVersion}-${k.maxVersion}`]));
-    expect(ranges).toEqual({ 0: '3-9', 1: '4-12', 2: '1-7', 3: '0-12', 18: '0-3', 19: '2-7', 20: '1-6', 37: '0-3' });
+    expect(ranges).toEqual({
+      0: '0-9', 1: '4-12', 2: '1-7', 3: '0-12', 8: '0-9', 9: '0-9', 10: '0-5', 11: '0-9', 12: '0-4', 13: '0-5', 14: '0-5', 15: '0-5', 16: '0-5',
+      18: '0-3', 19: '2-7', 20: '1-6', 37: '0-3', 42: '0-2', 47: '0-0',
+    });
   });
 
   it('closes only the connection that sent a malformed frame', async () => {
@@ -175,6 +179,42 @@ describe('topics and data', () => {
     expect(res.responses[0]!.partitions[0]!.records).toEqual(Buffer.alloc(0));
     const out = await c.request<FetchResponse>(Fetch, 12, fetchBody('empty', 0, 5n));
     expect(out.responses[0]!.partitions[0]!.errorCode).toBe(ErrorCode.OFFSET_OUT_OF_RANGE);
+  });
+
+  it('up-converts Produce v0-2 message sets (kafka-python\'s bytes) to RecordBatch v2', async () => {
+    const c = await open();
+    await createTopic(c, 'legacy', 1);
+    const sets = ['legacy-v0-plain', 'legacy-v1-gzip', 'legacy-v1-snappy'].map((name) => loadCapture(name));
+    for (const [version, set] of sets.entries()) {
+      const res = await c.request<ProduceResponse>(Produce, version, {
+        acks: 1,
+        timeoutMs: 1000,
+        topicData: [{ name: 'legacy', partitionData: [{ index: 0, records: Buffer.from(set.bytes) }] }],
+      });
+      expect(res.responses[0]!.partitionResponses[0]!.errorCode).toBe(ErrorCode.NONE);
+    }
+    const res = await c.request<FetchResponse>(Fetch, 12, fetchBody('legacy', 0, 0n));
+    const records = Array.isArray(res.responses[0]!.partitions[0]!.records) ? Buffer.concat(res.responses[0]!.partitions[0]!.records) : res.responses[0]!.partitions[0]!.records!;
+    const batches = decodeRecordBatches(records);
+    // One v2 batch per request, compressed like the producer's wrapper, records in order.
+    expect(batches.map((b) => [b.header.magic, b.compression])).toEqual([[2, 'none'], [2, 'gzip'], [2, 'snappy']]);
+    const expected = sets.flatMap((set) => set.expected.flatMap((e) => e.records));
+    const got = batches.flatMap((b) => b.records);
+    expect(got.map((r) => r.value?.toString('base64') ?? null)).toEqual(expected.map((r) => r.value));
+    expect(got.map((r) => r.offset)).toEqual(got.map((_, i) => BigInt(i)));
+  });
+
+  it('refuses v2 batches in Produce v2 and client writes to internal topics', async () => {
+    const c = await open();
+    await createTopic(c, 'v2-in-old', 1);
+    const old = await c.request<ProduceResponse>(Produce, 2, {
+      acks: 1,
+      timeoutMs: 1000,
+      topicData: [{ name: 'v2-in-old', partitionData: [{ index: 0, records: batch(['x']) }] }],
+    });
+    expect(old.responses[0]!.partitionResponses[0]!.errorCode).toBe(ErrorCode.INVALID_RECORD);
+    const internal = await produce(c, '__consumer_offsets', 0, ['x']);
+    expect(internal.errorCode).toBe(ErrorCode.INVALID_TOPIC_EXCEPTION);
   });
 
   it('rejects a corrupted batch with CORRUPT_MESSAGE and keeps serving', async () => {

@@ -12,10 +12,20 @@ const API_BY_FILE: Record<string, number> = {
   fetch: 1,
   'list-offsets': 2,
   metadata: 3,
+  'offset-commit': 8,
+  'offset-fetch': 9,
+  'find-coordinator': 10,
+  'join-group': 11,
+  heartbeat: 12,
+  'leave-group': 13,
+  'sync-group': 14,
+  'describe-groups': 15,
+  'list-groups': 16,
   'api-versions': 18,
   'create-topics': 19,
   'delete-topics': 20,
   'create-partitions': 37,
+  'delete-groups': 42,
 };
 const NAME = /^([a-z-]+)-(request|response)-v(\d+)\.(kafka-python|kcat-[a-z0-9-]+)\.hex$/;
 
@@ -68,6 +78,17 @@ const OTHER_ORACLES: Record<number, { request: number[]; response: number[]; whe
   19: { request: [4, 5, 6, 7], response: [4, 5, 6, 7], where: 'messages/19-create-topics.test.ts (hand-written)' },
   20: { request: [4, 5, 6], response: [4, 5, 6], where: 'messages/20-delete-topics.test.ts (hand-written)' },
   37: { request: [2, 3], response: [2, 3], where: 'messages/37-create-partitions.test.ts (hand-written)' },
+  8: { request: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], response: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], where: 'messages/08-offset-commit.test.ts (kafkajs v0-5, hand-written v6-9)' },
+  9: { request: [1, 2, 3, 4, 5, 6, 7, 8, 9], response: [1, 2, 3, 4, 5, 6, 7, 8, 9], where: 'messages/09-offset-fetch.test.ts (kafkajs v1-4, hand-written v5-9)' },
+  10: { request: [0, 1, 2, 3, 4, 5], response: [0, 1, 2, 3, 4, 5], where: 'messages/10-find-coordinator.test.ts (kafkajs v0-2, hand-written v3-5)' },
+  11: { request: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], response: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], where: 'messages/11-join-group.test.ts (kafkajs v0-5, hand-written v6-9)' },
+  12: { request: [0, 1, 2, 3, 4], response: [0, 1, 2, 3, 4], where: 'messages/12-heartbeat.test.ts (kafkajs v0-3, hand-written v4)' },
+  13: { request: [0, 1, 2, 3, 4, 5], response: [0, 1, 2, 3, 4, 5], where: 'messages/13-leave-group.test.ts (kafkajs v0-3, hand-written v4-5)' },
+  14: { request: [0, 1, 2, 3, 4, 5], response: [0, 1, 2, 3, 4, 5], where: 'messages/14-sync-group.test.ts (kafkajs v0-3, hand-written v4-5)' },
+  15: { request: [0, 1, 2, 4, 5], response: [0, 1, 2, 3, 4, 5], where: 'messages/15-describe-groups.test.ts (kafkajs v0-2, hand-written v3-5)' },
+  16: { request: [0, 1, 2, 3, 4, 5], response: [0, 1, 2, 3, 4, 5], where: 'messages/16-list-groups.test.ts (kafkajs v0-2, hand-written v3-5)' },
+  42: { request: [0, 1, 2], response: [0, 1, 2], where: 'messages/42-delete-groups.test.ts (kafkajs v0-1, hand-written v2)' },
+  47: { request: [0], response: [0], where: 'messages/47-offset-delete.test.ts (hand-written; no client we capture implements it)' },
 };
 
 describe('oracle coverage', () => {

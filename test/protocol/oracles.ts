@@ -128,6 +128,25 @@ export async function kafkajsDecodeResponse(api: string, version: number, body: 
   return decode(body);
 }
 
+/**
+ * kafkajs's embedded consumer-protocol codec (src/consumer/assignerProtocol.js): the v0 layout of
+ * ConsumerProtocolSubscription ("MemberMetadata") and ConsumerProtocolAssignment.
+ */
+export interface KafkajsAssignerProtocol {
+  MemberMetadata: {
+    encode(m: { version: number; topics: string[]; userData?: Buffer }): Buffer;
+    decode(b: Buffer): { version: number; topics: string[]; userData: Buffer | null };
+  };
+  MemberAssignment: {
+    encode(a: { version: number; assignment: Record<string, number[]>; userData?: Buffer }): Buffer;
+    decode(b: Buffer): { version: number; assignment: Record<string, number[]>; userData: Buffer | null } | null;
+  };
+}
+
+export function kafkajsAssignerProtocol(): KafkajsAssignerProtocol {
+  return require('kafkajs/src/consumer/assignerProtocol.js') as KafkajsAssignerProtocol;
+}
+
 /** The body of an mq-encoded response frame (no size, no correlation id) for a non-flexible version. */
 export function responseBody(frame: Buffer): Buffer {
   return frame.subarray(8);

@@ -1,16 +1,19 @@
-// Produce v3-9. The records of each partition are appended as received: the batch headers are
-// checked (count, magic, codec, size, CRC — in storage) and the base offset rewritten, but no
-// record inside a batch is ever decoded here. acks=0 gets no response at all; acks=1 and acks=-1
+// Produce v0-9. From v3 the records of each partition are appended as received: the batch headers
+// are checked (count, magic, codec, size, CRC — in storage) and the base offset rewritten, but no
+// record inside a batch is ever decoded here. v0-2 carry legacy message sets (magic 0/1), which are
+// up-converted to one RecordBatch v2 first, as Kafka does (see records/up-convert.ts for why these
+// old versions are served at all). acks=0 gets no response at all; acks=1 and acks=-1
 // are answered after the append, which on a single node is also the full ISR. An acknowledged
 // append is in the page cache, so it survives the broker process being killed.
 //
-// Version notes: v3+ require exactly one RecordBatch v2 per partition (Kafka's
+// Version notes: v1 adds throttle time, v2 the log append time; v3+ require exactly one RecordBatch v2 per partition (Kafka's
 // ProduceRequest.validateRecords); zstd needs v7+ (KIP-110); v8 adds per-record errors, which mq
 // never reports because it validates whole batches.
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { Produce, type ProducePartitionResponse, type ProduceRequest, type ProduceResponse } from '../../protocol/messages/00-produce.js';
 import { batchCount, compressionOf } from '../../protocol/records/record-batch.js';
 import { CompressionType } from '../../protocol/records/compression.js';
+import { InvalidRecordError, upConvertMessageSet } from '../../protocol/records/up-convert.js';
 import { StorageError } from '../../storage/errors.js';
 import type { Broker } from '../broker.js';
 import { register, type RequestContext } from '../router.js';
@@ -21,11 +24,21 @@ function partitionError(index: number, errorCode: number, errorMessage: string |
 
 function appendPartition(broker: Broker, version: number, acks: number, topic: string, index: number, records: Buffer | null): ProducePartitionResponse {
   if (acks !== -1 && acks !== 0 && acks !== 1) return partitionError(index, ErrorCode.INVALID_REQUIRED_ACKS);
+  // Internal topics (__consumer_offsets) are written by the broker alone, as in Kafka.
+  if (broker.isInternalTopic(topic)) return partitionError(index, ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${topic}`);
   const t = broker.topics.get(topic) ?? broker.autoCreateTopic(topic);
   const log = t ? broker.partitionLog(topic, index) : undefined;
   if (!log) return partitionError(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   if (!records || records.length === 0) {
     return partitionError(index, ErrorCode.INVALID_RECORD, `Produce requests with version ${version} must have at least one record batch per partition`);
+  }
+  if (version < 3) {
+    try {
+      records = upConvertMessageSet(records);
+    } catch (e) {
+      if (e instanceof InvalidRecordError) return partitionError(index, ErrorCode.INVALID_RECORD, e.message);
+      return partitionError(index, ErrorCode.CORRUPT_MESSAGE, (e as Error).message);
+    }
   }
   let count: number;
   try {
@@ -69,4 +82,4 @@ function handleProduce(broker: Broker, ctx: RequestContext, req: ProduceRequest)
   return { responses, throttleTimeMs: 0 };
 }
 
-register(Produce, 3, 9, handleProduce);
+register(Produce, 0, 9, handleProduce);

@@ -9,15 +9,21 @@
 // appends cover the difference or max.wait.ms passes, then reads again.
 //
 // Version notes: v7+ fetch sessions (KIP-227) are answered with session id 0, which every client
-// treats as "no session" and answers with full fetches; v11 adds the preferred read replica
-// (always -1: read from the leader). Records are empty bytes, never null, when there is no data.
+// treats as "no session" and answers with full fetches; v10 is the first that may read a topic
+// whose compression.type is zstd: below it that partition gets UNSUPPORTED_COMPRESSION_TYPE
+// (KIP-110; AK KafkaApis checks the topic config, not the batches, so zstd batches that a
+// producer wrote to a compression.type=producer topic are served at any version, which is how
+// kafka-python 2.0.2 reads them with Fetch v4); v11 adds the preferred read replica (always -1:
+// read from the leader). Records are empty bytes, never null, when there is no data.
 import { ErrorCode } from '../../protocol/error-codes.js';
 import { Fetch, type FetchPartitionData, type FetchRequest, type FetchResponse } from '../../protocol/messages/01-fetch.js';
 import { StorageError } from '../../storage/errors.js';
 import type { Broker } from '../broker.js';
-import { register } from '../router.js';
+import { register, type RequestContext } from '../router.js';
 
 const READ_COMMITTED = 1;
+/** The first Fetch version that may return zstd batches (KIP-110). */
+const ZSTD_MIN_VERSION = 10;
 const EMPTY = Buffer.alloc(0);
 
 interface FetchResult {
@@ -39,7 +45,7 @@ function emptyPartition(partitionIndex: number, errorCode: number): FetchPartiti
   };
 }
 
-function readAll(broker: Broker, req: FetchRequest): FetchResult {
+function readAll(broker: Broker, version: number, req: FetchRequest): FetchResult {
   let budget = req.maxBytes;
   let bytes = 0;
   let failed = false;
@@ -51,6 +57,10 @@ function readAll(broker: Broker, req: FetchRequest): FetchResult {
       if (!log) {
         failed = true;
         return emptyPartition(p.partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+      }
+      if (version < ZSTD_MIN_VERSION && log.config['compression.type'] === 'zstd') {
+        failed = true;
+        return emptyPartition(p.partition, ErrorCode.UNSUPPORTED_COMPRESSION_TYPE);
       }
       try {
         const read = log.read(p.fetchOffset, Math.max(0, Math.min(p.partitionMaxBytes, budget)), {
@@ -84,12 +94,12 @@ function readAll(broker: Broker, req: FetchRequest): FetchResult {
   return { response: { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses }, bytes, failed };
 }
 
-function handleFetch(broker: Broker, _ctx: unknown, req: FetchRequest): FetchResponse | Promise<FetchResponse> {
-  const first = readAll(broker, req);
+function handleFetch(broker: Broker, ctx: RequestContext, req: FetchRequest): FetchResponse | Promise<FetchResponse> {
+  const first = readAll(broker, ctx.apiVersion, req);
   if (first.failed || first.bytes >= req.minBytes || req.maxWaitMs <= 0 || req.topics.length === 0) return first.response;
   const partitions = req.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, partition: p.partition })));
   return new Promise((resolve) => {
-    broker.fetches.wait(partitions, req.maxWaitMs, req.minBytes - first.bytes, () => resolve(readAll(broker, req).response));
+    broker.fetches.wait(partitions, req.maxWaitMs, req.minBytes - first.bytes, () => resolve(readAll(broker, ctx.apiVersion, req).response));
   });
 }
 

@@ -33,7 +33,7 @@ function describeTopic(broker: Broker, t: TopicMetadata): MetadataResponseTopic 
       offlineReplicas: [],
     });
   }
-  return { errorCode: ErrorCode.NONE, name: t.name, topicId: t.id, isInternal: false, partitions, topicAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED };
+  return { errorCode: ErrorCode.NONE, name: t.name, topicId: t.id, isInternal: broker.isInternalTopic(t.name), partitions, topicAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED };
 }
 
 function missing(errorCode: number, name: string | null, topicId: Buffer = ZERO_UUID): MetadataResponseTopic {

@@ -3,16 +3,18 @@
 // (--property print.key=true etc.); `Processed a total of N messages` goes to stderr at exit,
 // also after Ctrl-C.
 //
-// Without --group Kafka joins a throw-away group that has no committed offsets, so every partition
-// starts at auto.offset.reset: latest, or earliest with --from-beginning. mq's client has no
-// consumer groups yet, so the same start is had by assigning every partition of the topic directly;
-// --group (or group.id) is refused rather than silently ignored.
+// The topic is read as a member of a consumer group (Consumer.subscribe): --group, or group.id
+// from --consumer-property / --consumer.config. Without one, Kafka joins a throw-away group
+// `console-consumer-<0..99999>` with enable.auto.commit=false (unless set), so the consumer shows
+// up in `consumer-groups --list` but leaves no offsets behind; mq does the same. Each partition
+// starts at the group's committed offset, else at auto.offset.reset (latest, or earliest with
+// --from-beginning). --partition reads one partition by manual assignment, without a group.
 //
 // Output is written one poll batch at a time and waits for 'drain', so a slow reader slows
 // fetching instead of filling memory.
 
 import { Command } from 'commander';
-import type { ConsumerRecord, OffsetSpec } from '../../client/index.js';
+import { MqError, type ConsumerRecord, type OffsetSpec } from '../../client/index.js';
 import {
   addSharedOptions,
   bootstrapServers,
@@ -49,9 +51,8 @@ const POLL_MS = 1000;
 
 interface ConsumePlan {
   topic: string;
-  /** One partition (--partition) or, when undefined, all partitions of the topic. */
-  partition: number | undefined;
-  start: OffsetSpec;
+  /** One partition by manual assignment (--partition), or the whole topic as a group member. */
+  source: { partition: number; start: OffsetSpec } | { groupId: string };
   /** -1: unlimited. */
   maxMessages: number;
   /** undefined: wait for records forever. */
@@ -60,9 +61,10 @@ interface ConsumePlan {
 }
 
 /**
- * Checks the flags in ConsoleConsumerOptions' order with its messages and resolves where reading
- * starts. One partition: --offset (earliest|latest|N), else earliest with --from-beginning, else
- * latest. The whole topic: auto.offset.reset, which --from-beginning sets to earliest (default latest).
+ * Checks the flags in ConsoleConsumerOptions' order with its messages and resolves what is read.
+ * One partition: from --offset (earliest|latest|N), else earliest with --from-beginning, else
+ * latest. The whole topic: as a group member, from committed offsets, else auto.offset.reset,
+ * which --from-beginning sets to earliest (default latest).
  */
 function consumePlan(o: ConsoleConsumerOptions, fileProps: Readonly<Record<string, string>>): ConsumePlan {
   if (o.topic === undefined) throw new CliError('Missing required argument "[topic]"');
@@ -90,18 +92,18 @@ function consumePlan(o: ConsoleConsumerOptions, fileProps: Readonly<Record<strin
   }
   if (o.isolationLevel !== undefined) props['isolation.level'] = o.isolationLevel;
 
-  if (groups.size > 0) throw new CliError('unable to consume: consumer groups are not supported yet');
   if (o.partition !== undefined) {
     // Kafka seeks a single partition explicitly: auto.offset.reset plays no part.
     const start = o.offset !== undefined ? parseOffset(o.offset) : o.fromBeginning ? 'earliest' : 'latest';
-    return { ...limits(o), topic: o.topic, partition: o.partition, start, props };
+    return { ...limits(o), topic: o.topic, source: { partition: o.partition, start }, props };
   }
-  // A subscription starts at committed offsets (none without a group), else at the reset policy.
-  if (props['auto.offset.reset'] === 'none') {
-    throw new CliError('unable to consume: auto.offset.reset=none needs committed offsets, and consumer groups are not supported yet');
+  const [given] = groups;
+  if (given === undefined) {
+    // The throw-away group's offsets are never used again: keep them out of the coordinator.
+    props['enable.auto.commit'] ??= 'false';
   }
-  const start = props['auto.offset.reset'] === 'earliest' ? 'earliest' : 'latest';
-  return { ...limits(o), topic: o.topic, partition: undefined, start, props };
+  const groupId = given ?? `console-consumer-${Math.floor(Math.random() * 100000)}`;
+  return { ...limits(o), topic: o.topic, source: { groupId }, props };
 }
 
 function limits(o: ConsoleConsumerOptions): Pick<ConsumePlan, 'maxMessages' | 'timeoutMs'> {
@@ -131,6 +133,27 @@ function renderer(json: boolean, formatter: FormatterOptions): Render {
   };
 }
 
+/**
+ * Moves each partition back to its first record that will not be printed, so the commit made on
+ * close (auto commit in a group) covers exactly what was printed. Kafka's console consumer
+ * commits the whole last poll instead, and its group never sees the records cut off by
+ * --max-messages.
+ */
+async function rewind(consumer: ConsumerClient, unprinted: readonly ConsumerRecord[]): Promise<void> {
+  const first = new Map<string, ConsumerRecord>();
+  for (const r of unprinted) {
+    const key = `${r.topic}\0${r.partition}`;
+    if (!first.has(key)) first.set(key, r);
+  }
+  for (const r of first.values()) {
+    // A partition revoked by a rebalance since the poll is no longer this consumer's to rewind:
+    // its new owner starts from what was committed, as with Kafka's console consumer.
+    await consumer.seek(r.topic, r.partition, r.offset).catch((err: unknown) => {
+      if (!(err instanceof MqError && err.code === 'MQ_ERR_INVALID_ARGUMENT')) throw err;
+    });
+  }
+}
+
 /** Polls and prints until --max-messages, --timeout-ms, Ctrl-C or a closed stdout; returns the count. */
 async function consume(ctx: CliContext, consumer: ConsumerClient, plan: ConsumePlan, render: Render, stopped: Promise<void>): Promise<number> {
   const out = new StreamWriter(ctx.stdout);
@@ -147,6 +170,7 @@ async function consume(ctx: CliContext, consumer: ConsumerClient, plan: ConsumeP
     }
     lastRecordAt = Date.now();
     const batch = plan.maxMessages < 0 ? records : records.slice(0, plan.maxMessages - count);
+    if (batch.length < records.length) await rewind(consumer, records.slice(batch.length));
     count += batch.length;
     if (!(await out.write(render(batch)))) {
       ctx.stderr.write('Unable to write to standard out, closing consumer.\n');
@@ -161,6 +185,7 @@ async function runConsoleConsumer(ctx: CliContext, o: ConsoleConsumerOptions): P
   const plan = consumePlan(o, fileProps);
   const render = renderer(o.output === 'json', formatterOptions(parseKeyValueArgs(o.property ?? [])));
   const config = consumerConfig(ctx, bootstrapServers(ctx, o.bootstrapServer, fileProps), plan.props);
+  if ('groupId' in plan.source) config.groupId = plan.source.groupId;
 
   let onStop = (): void => undefined;
   const stopped = new Promise<void>((resolve) => (onStop = resolve));
@@ -170,8 +195,8 @@ async function runConsoleConsumer(ctx: CliContext, o: ConsoleConsumerOptions): P
   try {
     consumer = ctx.clients.consumer(config);
     await consumer.connect();
-    if (plan.partition !== undefined) await consumer.assign([{ topic: plan.topic, partition: plan.partition, offset: plan.start }]);
-    else await consumer.assignTopics([plan.topic], plan.start);
+    if ('partition' in plan.source) await consumer.assign([{ topic: plan.topic, partition: plan.source.partition, offset: plan.source.start }]);
+    else await consumer.subscribe([plan.topic]);
     count = await consume(ctx, consumer, plan, render, stopped);
   } catch (err) {
     throw unableTo('consume', err);
@@ -200,7 +225,7 @@ export function consoleConsumerCommand(ctx: CliContext): Command {
     .option('--consumer-property <prop=value>', 'a consumer config (repeatable), e.g. fetch.max.wait.ms=100', collect)
     .option('--consumer.config <file>', 'consumer config properties file (same as --command-config)')
     .option('--isolation-level <level>', 'read_committed or read_uncommitted (default: read_uncommitted)')
-    .option('--group <id>', 'the consumer group id (consumer groups are not supported yet)');
+    .option('--group <id>', 'the consumer group to read as (default: a new console-consumer-<n> group that commits nothing)');
   addSharedOptions(cmd, ['bootstrapServer', 'commandConfig', 'output', 'verbose']);
   return cmd.action((o: ConsoleConsumerOptions) => runConsoleConsumer(ctx, o));
 }

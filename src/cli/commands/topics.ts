@@ -9,7 +9,7 @@
 // `Error while executing topic command : <msg>` on stdout. Both exit 1.
 
 import { Command } from 'commander';
-import { KafkaError, type TopicDescription } from '../../client/index.js';
+import type { TopicDescription } from '../../client/index.js';
 import {
   addSharedOptions,
   adminConfig,
@@ -21,7 +21,7 @@ import {
   type CliContext,
   type SharedOptions,
 } from '../context.js';
-import { CliError, messageOf } from '../errors.js';
+import { CliError, kafkaToolMessage, throwFirstError } from '../errors.js';
 import { javaSplit } from '../java-split.js';
 import { colorsFor, type Colors } from '../output/color.js';
 import { toJson } from '../output/format.js';
@@ -205,20 +205,6 @@ function renderDescribeTables(views: readonly TopicView[], colors: Colors): stri
 
 // ---- the command -------------------------------------------------------------------------------
 
-/** Kafka's tools print the broker's errorMessage alone when there is one, else the code's own message. */
-function kafkaToolMessage(err: unknown): string {
-  if (err instanceof KafkaError) {
-    const standard = new KafkaError(err.errorCode).message;
-    if (err.message.startsWith(`${standard} `)) return err.message.slice(standard.length + 1);
-  }
-  return messageOf(err);
-}
-
-function firstError(results: ReadonlyArray<{ error: KafkaError | null }>): void {
-  const failed = results.find((r) => r.error !== null);
-  if (failed?.error) throw failed.error;
-}
-
 class TopicsRun {
   private readonly colors: Colors;
 
@@ -297,7 +283,7 @@ class TopicsRun {
       return;
     }
     const descriptions = await withSpinner(this.ctx, 'describing topics', () => this.admin.describeTopics(names));
-    firstError(descriptions);
+    throwFirstError(descriptions);
     const views = describeView(descriptions);
     if (this.o.output === 'json') this.json(views);
     else if (this.ctx.isTTY.stdout) this.print(renderDescribeTables(views, this.colors));
@@ -312,7 +298,7 @@ class TopicsRun {
       const results = await withSpinner(this.ctx, 'adding partitions', () =>
         this.admin.createPartitions(names.map((topic) => ({ topic, count }))),
       );
-      firstError(results);
+      throwFirstError(results);
     }
     if (this.o.output === 'json') this.json({ altered: names, partitions: count });
   }
@@ -322,7 +308,7 @@ class TopicsRun {
     this.ensureExists(names);
     if (names.length > 0) {
       const results = await withSpinner(this.ctx, 'deleting topics', () => this.admin.deleteTopics(names));
-      firstError(results);
+      throwFirstError(results);
     }
     if (this.o.output === 'json') this.json({ deleted: names });
   }

@@ -1,6 +1,6 @@
-// Produce (key 0). mq serves v3-9: v3 is the first version that carries RecordBatch v2 (magic 2)
-// and the only one below it that librdkafka's MSGVER2 feature check needs; v9 is flexible.
-// v5 adds LogStartOffset to the response, v7 allows zstd, v8 adds RecordErrors/ErrorMessage.
+// Produce (key 0), v0-9; v9 is flexible. v0-2 carry legacy message sets (magic 0/1), v3 adds
+// TransactionalId and requires RecordBatch v2; v1 adds ThrottleTimeMs to the response, v2
+// LogAppendTimeMs, v5 LogStartOffset, v7 allows zstd, v8 RecordErrors/ErrorMessage.
 // The `records` field is opaque bytes here: the broker appends it without decoding records.
 import { api, array, field, message } from '../schema.js';
 
@@ -48,7 +48,7 @@ export interface ProduceResponse {
 }
 
 export const Produce = api(
-  message('request', 0, 'Produce', '3-9', '9+', [
+  message('request', 0, 'Produce', '0-9', '9+', [
     // Kafka's JSON declares "default": "null" for these strings; without it a version that lacks
     // the field would decode it as '' instead of null.
     field('transactionalId', 'string', '3+', { nullable: '3+', default: null }),
@@ -59,7 +59,7 @@ export const Produce = api(
       array('partitionData', '0+', [field('index', 'int32', '0+'), field('records', 'records', '0+', { nullable: '0+' })]),
     ]),
   ]),
-  message('response', 0, 'Produce', '3-9', '9+', [
+  message('response', 0, 'Produce', '0-9', '9+', [
     array('responses', '0+', [
       field('name', 'string', '0+'),
       array('partitionResponses', '0+', [

@@ -71,7 +71,11 @@ export const GroupMetadataValueSpec = data('GroupMetadataValue', '0-4', '4+', [
     field('groupInstanceId', 'string', '3+', { nullable: '3+', default: null }),
     field('clientId', 'string', '0+'),
     field('clientHost', 'string', '0+'),
-    field('rebalanceTimeout', 'int32', '1+'),
+    // Default -1, as in the newest GroupMetadataValue.json read (4.x era, hyneho/kafka@383b61e)
+    // and franz-go's definition (`RebalanceTimeoutMillis: int32(-1) // v1+`); older copies of the
+    // JSON gave no default (0). Only v0 records lack the field and Kafka's loader then uses the
+    // session timeout, so a decoded -1 reads as "absent" rather than as a real 0 ms.
+    field('rebalanceTimeout', 'int32', '1+', { default: -1 }),
     field('sessionTimeout', 'int32', '0+'),
     field('subscription', 'bytes', '0+'),
     field('assignment', 'bytes', '0+'),

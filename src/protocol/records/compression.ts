@@ -1,35 +1,99 @@
 // Record compression codecs, by the ids of the batch attributes' low three bits (protocol.md §3).
-// A codec is one entry in CODECS; ids without an entry are recognised but refused with
-// UnsupportedCompressionError, so callers can map that to UNSUPPORTED_COMPRESSION_TYPE.
-// Compression runs synchronously: batches are bounded by batch.size / max.message.bytes, and a
-// synchronous call keeps the produce and fetch paths free of extra scheduling.
+// Ids 5-7 are recognised but refused with UnsupportedCompressionError, so callers can map that to
+// UNSUPPORTED_COMPRESSION_TYPE. Compression runs synchronously: batches are bounded by batch.size /
+// max.message.bytes, and a synchronous call keeps the produce and fetch paths free of extra
+// scheduling.
+//
+// What is written, for the widest set of readers:
+//   gzip    one gzip member (Java's GZIPOutputStream)
+//   snappy  xerial framing, as the Java client writes it; raw snappy is read too (snappy-xerial.ts)
+//   lz4     LZ4 frame, independent 64 KiB blocks (lz4-frame.ts); any frame flags are read
+//   zstd    one standard frame at level 3 (Kafka's default), without content size as Java's
+//           zstd-jni stream writes it; frames are decoded in streaming mode (zstd-sync.ts)
+//
+// snappy, lz4 and zstd are native (napi-rs) libraries with prebuilt binaries in npm packages. Each
+// loads on first use, so a process that never meets a codec never loads its library, and a
+// platform without a binary still has the other codecs; there the codec fails with
+// UnsupportedCompressionError naming the library.
 
+import { createRequire } from 'node:module';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { DecodeError } from '../reader.js';
+import { encodeLz4Frame, repairLz4HeaderChecksum } from './lz4-frame.js';
+import { decodeSnappy, encodeXerialSnappy } from './snappy-xerial.js';
+import { ZstdWorkerError, zstdSync } from './zstd-sync.js';
 
 export const CompressionType = { none: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 } as const;
 export type CompressionName = keyof typeof CompressionType;
 export type CompressionId = (typeof CompressionType)[CompressionName];
+export type CodecName = Exclude<CompressionName, 'none'>;
 
 const NAMES: readonly CompressionName[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
+
+/** Kafka's default zstd level (ZSTD_CLEVEL_DEFAULT, compression.zstd.level's default). */
+const ZSTD_LEVEL = 3;
 
 interface Codec {
   compress(data: Buffer): Buffer;
   decompress(data: Buffer): Buffer;
 }
 
-const CODECS: Partial<Record<CompressionName, Codec>> = {
-  // Kafka's Java client writes GZIPOutputStream framing; gunzip also accepts the concatenated
-  // members some writers produce.
-  gzip: { compress: (data) => gzipSync(data), decompress: (data) => gunzipSync(data) },
-};
-
 export class UnsupportedCompressionError extends Error {
   readonly code = 'MQ_ERR_UNSUPPORTED_COMPRESSION';
-  constructor(readonly codec: string) {
-    super(`compression codec ${codec} is not supported`);
+  constructor(
+    readonly codec: string,
+    reason?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`compression codec ${codec} is not supported${reason ? `: ${reason}` : ''}`, options);
     this.name = 'UnsupportedCompressionError';
   }
 }
+
+const require = createRequire(import.meta.url);
+
+/** A loader that requires `pkg` on its first call and returns the same module afterwards. */
+function nativeLibrary<T>(pkg: string, codec: CodecName): () => T {
+  let lib: T | undefined;
+  return () => {
+    if (lib === undefined) {
+      try {
+        lib = require(pkg) as T;
+      } catch (cause) {
+        throw new UnsupportedCompressionError(codec, `cannot load ${pkg}: ${(cause as Error).message}`, { cause });
+      }
+    }
+    return lib;
+  };
+}
+
+const snappy = nativeLibrary<typeof import('snappy')>('snappy', 'snappy');
+const lz4 = nativeLibrary<typeof import('lz4-napi')>('lz4-napi', 'lz4');
+
+function zstd(op: 'compress' | 'decompress', data: Buffer): Buffer {
+  const reply = zstdSync(op, data, ZSTD_LEVEL);
+  if (reply.ok) return Buffer.from(reply.data.buffer, reply.data.byteOffset, reply.data.byteLength);
+  if (reply.loadError) throw new UnsupportedCompressionError('zstd', `cannot load @mongodb-js/zstd: ${reply.message}`);
+  throw new Error(reply.message);
+}
+
+const CODECS: Readonly<Record<CodecName, Codec>> = {
+  // gunzip also accepts the concatenated members some writers produce.
+  gzip: { compress: (data) => gzipSync(data), decompress: (data) => gunzipSync(data) },
+  snappy: {
+    compress: (data) => encodeXerialSnappy(data, (chunk) => snappy().compressSync(chunk)),
+    // asBuffer defaults to true: the result is always a Buffer.
+    decompress: (data) => decodeSnappy(data, (block) => snappy().uncompressSync(block) as Buffer),
+  },
+  lz4: {
+    compress: (data) => encodeLz4Frame(data, (chunk) => lz4().compressSync(chunk)),
+    decompress: (data) => lz4().decompressFrameSync(repairLz4HeaderChecksum(data)),
+  },
+  zstd: {
+    compress: (data) => zstd('compress', data),
+    decompress: (data) => zstd('decompress', data),
+  },
+};
 
 /** The codec name for an attributes id (0-7); ids 5-7 are not defined by Kafka. */
 export function compressionName(id: number): CompressionName {
@@ -38,16 +102,21 @@ export function compressionName(id: number): CompressionName {
   return name;
 }
 
-function codec(name: CompressionName): Codec {
-  const c = CODECS[name];
-  if (!c) throw new UnsupportedCompressionError(name);
-  return c;
+export function compress(name: CodecName, data: Buffer): Buffer {
+  return CODECS[name].compress(data);
 }
 
-export function compress(name: Exclude<CompressionName, 'none'>, data: Buffer): Buffer {
-  return codec(name).compress(data);
-}
-
-export function decompress(name: Exclude<CompressionName, 'none'>, data: Buffer): Buffer {
-  return codec(name).decompress(data);
+/**
+ * Throws UnsupportedCompressionError when the codec's library is unavailable, DecodeError when
+ * `data` is not valid for the codec (the libraries' own messages say why), ZstdWorkerError when
+ * zstd's worker thread stops answering.
+ */
+export function decompress(name: CodecName, data: Buffer): Buffer {
+  const codec = CODECS[name];
+  try {
+    return codec.decompress(data);
+  } catch (e) {
+    if (e instanceof DecodeError || e instanceof UnsupportedCompressionError || e instanceof ZstdWorkerError) throw e;
+    throw new DecodeError(`${name} data does not decompress: ${(e as Error).message}`, 0);
+  }
 }

@@ -18,15 +18,18 @@ const record = (offset: number, over: Partial<ConsumerRecord> = {}): ConsumerRec
 
 /** Hands out `records` in batches, then waits (briefly, in test time) and returns no records. */
 function fakeConsumer(records: ConsumerRecord[], batch = 500) {
-  const state = { configs: [] as ConsumerConfig[], assigned: [] as unknown[], closed: false };
+  const state = { configs: [] as ConsumerConfig[], assigned: [] as unknown[], seeks: [] as string[], closed: false };
   let next = 0;
   const consumer: ConsumerClient = {
     async connect() {},
     async assign(partitions) {
       state.assigned.push({ assign: partitions });
     },
-    async assignTopics(topics, offset) {
-      state.assigned.push({ topics, offset });
+    async subscribe(topics) {
+      state.assigned.push({ subscribe: topics });
+    },
+    async seek(topic, partition, offset) {
+      state.seeks.push(`${topic}-${partition}@${offset}`);
     },
     async poll(timeoutMs) {
       if (next < records.length) {
@@ -56,7 +59,8 @@ describe('mq console-consumer: output', () => {
   it('prints values, one per line, and the count on stderr', async () => {
     const r = await consume(['--from-beginning', '--max-messages', '3'], three);
     expect(r).toMatchObject({ code: 0, stdout: 'v0\nv1\nv2\n', stderr: 'Processed a total of 3 messages\n', closed: true });
-    expect(r.assigned).toEqual([{ topics: ['t'], offset: 'earliest' }]);
+    expect(r.assigned).toEqual([{ subscribe: ['t'] }]);
+    expect(r.configs[0]!.autoOffsetReset).toBe('earliest');
   });
 
   it("formats with DefaultMessageFormatter's properties", async () => {
@@ -66,10 +70,13 @@ describe('mq console-consumer: output', () => {
     );
   });
 
-  it('stops at --max-messages in the middle of a fetched batch', async () => {
+  it('stops at --max-messages in the middle of a fetched batch, so that only printed records are committed', async () => {
     const r = await consume(['--max-messages', '4'], Array.from({ length: 10 }, (_, i) => record(i)));
     expect(r.stdout).toBe('v0\nv1\nv2\nv3\n');
     expect(r.stderr).toBe('Processed a total of 4 messages\n');
+    // Partition = offset % 3: the first unprinted records are 4 (p1), 5 (p2) and 6 (p0).
+    expect(r.seeks).toEqual(['t-1@4', 't-2@5', 't-0@6']);
+    expect(r.closed).toBe(true);
   });
 
   it('exits when nothing arrives within --timeout-ms', async () => {
@@ -112,9 +119,53 @@ describe('mq console-consumer: output', () => {
 });
 
 describe('mq console-consumer: where to start and argument checks', () => {
-  it('starts every partition at the end unless --from-beginning', async () => {
-    expect((await consume(['--timeout-ms', '0'])).assigned).toEqual([{ topics: ['t'], offset: 'latest' }]);
-    expect((await consume(['--timeout-ms', '0', '--consumer-property', 'auto.offset.reset=earliest'])).assigned).toEqual([{ topics: ['t'], offset: 'earliest' }]);
+  it('subscribes without a group as a throw-away console-consumer-<n> group that commits nothing', async () => {
+    const r = await consume(['--timeout-ms', '0']);
+    expect(r.assigned).toEqual([{ subscribe: ['t'] }]);
+    expect(r.configs).toHaveLength(1);
+    expect(r.configs[0]).toMatchObject({ autoOffsetReset: 'latest', enableAutoCommit: false });
+    expect(r.configs[0]!.groupId).toMatch(/^console-consumer-\d{1,5}$/);
+    // The user's enable.auto.commit wins, as in Kafka.
+    expect((await consume(['--timeout-ms', '0', '--consumer-property', 'enable.auto.commit=true'])).configs[0]!.enableAutoCommit).toBe(true);
+  });
+
+  it('reads as the --group (or group.id) member, auto-committing unless told otherwise', async () => {
+    const r = await consume(['--timeout-ms', '0', '--group', 'g', '--from-beginning']);
+    expect(r.assigned).toEqual([{ subscribe: ['t'] }]);
+    expect(r.configs[0]).toEqual({ bootstrapServers: ['localhost:9092'], clientId: 'console-consumer', autoOffsetReset: 'earliest', groupId: 'g' });
+    const props = ['--consumer-property', 'group.id=g', '--consumer-property', 'enable.auto.commit=false', '--consumer-property', 'auto.commit.interval.ms=100'];
+    expect((await consume(['--timeout-ms', '0', '--group', 'g', ...props])).configs[0]).toMatchObject({
+      groupId: 'g',
+      enableAutoCommit: false,
+      autoCommitIntervalMs: 100,
+    });
+    expect((await consume(['--timeout-ms', '0', '--consumer-property', 'group.id=h'])).configs[0]).toMatchObject({ groupId: 'h' });
+  });
+
+  it("maps the Java consumer's group properties", async () => {
+    const props = {
+      'group.instance.id': 'i-1',
+      'session.timeout.ms': '10000',
+      'heartbeat.interval.ms': '1000',
+      'max.poll.interval.ms': '60000',
+      'partition.assignment.strategy': 'org.apache.kafka.clients.consumer.RoundRobinAssignor, cooperative-sticky',
+    };
+    const args = Object.entries(props).flatMap(([k, v]) => ['--consumer-property', `${k}=${v}`]);
+    expect((await consume(['--timeout-ms', '0', '--group', 'g', ...args])).configs[0]).toMatchObject({
+      groupInstanceId: 'i-1',
+      sessionTimeoutMs: 10000,
+      heartbeatIntervalMs: 1000,
+      rebalanceTimeoutMs: 60000,
+      partitionAssignors: ['roundrobin', 'cooperative-sticky'],
+    });
+    expect((await mq(['console-consumer', '--topic', 't', '--consumer-property', 'enable.auto.commit=yes'])).stderr).toBe(
+      'Invalid value yes for configuration enable.auto.commit: Expected value to be either true or false\n',
+    );
+    expect((await mq(['console-consumer', '--topic', 't', '--consumer-property', 'partition.assignment.strategy=org.apache.kafka.clients.consumer.StickyAssignor'])).stderr).toBe(
+      'Invalid value org.apache.kafka.clients.consumer.StickyAssignor for configuration partition.assignment.strategy: ' +
+        "mq's consumer offers org.apache.kafka.clients.consumer.RangeAssignor, org.apache.kafka.clients.consumer.RoundRobinAssignor, " +
+        'org.apache.kafka.clients.consumer.CooperativeStickyAssignor\n',
+    );
   });
 
   it('reads one partition from --offset, or its end, or its start with --from-beginning', async () => {
@@ -147,24 +198,24 @@ describe('mq console-consumer: where to start and argument checks', () => {
     );
   });
 
-  it('refuses consumer groups, which mq does not support yet', async () => {
-    expect(await mq(['console-consumer', '--topic', 't', '--group', 'g'])).toMatchObject({
-      code: 1,
-      stdout: '',
-      stderr: 'unable to consume: consumer groups are not supported yet\n',
-    });
-  });
-
   it('configures the consumer as kafka-console-consumer does', async () => {
     const r = await consume(['--timeout-ms', '0', '--isolation-level', 'read_committed', '--consumer-property', 'fetch.max.wait.ms=100']);
     expect(r.configs).toEqual([
-      { bootstrapServers: ['localhost:9092'], clientId: 'console-consumer', autoOffsetReset: 'latest', isolationLevel: 'read_committed', maxWaitMs: 100 },
+      {
+        bootstrapServers: ['localhost:9092'],
+        clientId: 'console-consumer',
+        autoOffsetReset: 'latest',
+        isolationLevel: 'read_committed',
+        maxWaitMs: 100,
+        enableAutoCommit: false,
+        groupId: expect.stringMatching(/^console-consumer-\d+$/),
+      },
     ]);
   });
 
-  it('reports a failure to assign as one line, after the count', async () => {
+  it('reports a failure to subscribe as one line, after the count', async () => {
     const { factory } = fakeConsumer([]);
-    const failing = (config: ConsumerConfig) => ({ ...factory(config), assignTopics: () => Promise.reject(new Error('This server does not host this topic-partition.')) });
+    const failing = (config: ConsumerConfig) => ({ ...factory(config), subscribe: () => Promise.reject(new Error('This server does not host this topic-partition.')) });
     expect(await mq(['console-consumer', '--topic', 'nope'], { clients: { consumer: failing } })).toMatchObject({
       code: 1,
       stderr: 'Processed a total of 0 messages\nunable to consume: This server does not host this topic-partition.\n',

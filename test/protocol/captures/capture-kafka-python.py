@@ -20,14 +20,25 @@
 #   - OffsetRequest_v4/v5 encode current_leader_epoch as Int64; Kafka's is int32.
 #   - FetchRequest_v7+ declare forgotten_topics_data.topic as the String class rather than an
 #     instance, so only an empty forgotten list can be encoded (which is what is captured).
+#   - GroupCoordinatorResponse_v1 (FindCoordinator v1) lacks throttle_time_ms, which Kafka's v1
+#     response starts with.
+#   - DescribeGroupsResponse_v3 lacks the per-group authorized_operations int32 Kafka added in v3.
+#   - ListGroupsRequest_v2 declares API_VERSION = 1, so its frame is a v1 request.
 
 import os
 import sys
 
+from kafka.coordinator.protocol import ConsumerProtocolMemberAssignment, ConsumerProtocolMemberMetadata
 from kafka.protocol.admin import (ApiVersionRequest, ApiVersionResponse, CreatePartitionsRequest,
                                   CreatePartitionsResponse, CreateTopicsRequest, CreateTopicsResponse,
-                                  DeleteTopicsRequest, DeleteTopicsResponse)
+                                  DeleteGroupsRequest, DeleteGroupsResponse, DeleteTopicsRequest,
+                                  DeleteTopicsResponse, DescribeGroupsRequest, DescribeGroupsResponse,
+                                  ListGroupsRequest, ListGroupsResponse)
+from kafka.protocol.commit import (GroupCoordinatorRequest, GroupCoordinatorResponse, OffsetCommitRequest,
+                                   OffsetCommitResponse, OffsetFetchRequest, OffsetFetchResponse)
 from kafka.protocol.fetch import FetchRequest, FetchResponse
+from kafka.protocol.group import (HeartbeatRequest, HeartbeatResponse, JoinGroupRequest, JoinGroupResponse,
+                                  LeaveGroupRequest, LeaveGroupResponse, SyncGroupRequest, SyncGroupResponse)
 from kafka.protocol.metadata import MetadataRequest, MetadataResponse
 from kafka.protocol.offset import OffsetRequest, OffsetResponse
 from kafka.protocol.parser import KafkaProtocol
@@ -218,5 +229,149 @@ for v in (0, 1):
     request('create-partitions', v, req)
     response('create-partitions', v, CreatePartitionsResponse[v](throttle_time_ms=0, topic_errors=[
         ('orders', 0, None), ('payments', 37, 'Number of partitions must be larger than 4.')]))
+
+# ---------------------------------------------------------------- the embedded consumer protocol (v0)
+# What kafka-python's ConsumerCoordinator puts in JoinGroup protocol metadata and SyncGroup
+# assignments (kafka/coordinator/consumer.py: group_protocols, _perform_assignment).
+def encoded(struct):
+    # Struct.encode is bound through a WeakMethod, so the struct must outlive the call.
+    return struct.encode()
+
+
+SUBSCRIPTION = encoded(ConsumerProtocolMemberMetadata(0, ['orders', 'payments.eu-west'], b''))
+SUBSCRIPTION2 = encoded(ConsumerProtocolMemberMetadata(0, ['orders'], b'\x00\xffud'))
+ASSIGNMENT = encoded(ConsumerProtocolMemberAssignment(0, [('orders', [0, 2]), ('payments.eu-west', [1])], b''))
+ASSIGNMENT2 = encoded(ConsumerProtocolMemberAssignment(0, [('orders', [1])], None))
+write('consumer-protocol-subscription-v0.kafka-python.hex',
+      "kafka-python 2.0.2 ConsumerProtocolMemberMetadata(0, ['orders', 'payments.eu-west'], b'').encode()",
+      SUBSCRIPTION)
+write('consumer-protocol-subscription-v0-userdata.kafka-python.hex',
+      "kafka-python 2.0.2 ConsumerProtocolMemberMetadata(0, ['orders'], b'\\x00\\xffud').encode()",
+      SUBSCRIPTION2)
+write('consumer-protocol-assignment-v0.kafka-python.hex',
+      "kafka-python 2.0.2 ConsumerProtocolMemberAssignment(0, [('orders', [0, 2]), ('payments.eu-west', [1])], b'')"
+      ".encode()", ASSIGNMENT)
+write('consumer-protocol-assignment-v0-null-userdata.kafka-python.hex',
+      "kafka-python 2.0.2 ConsumerProtocolMemberAssignment(0, [('orders', [1])], None).encode()", ASSIGNMENT2)
+
+GROUP = 'grüppe-1'
+MEMBER = 'kafka-python-2.0.2-6b1c7f0e-1d2a-4e55-9a57-4b4a3f0c2d11'
+MEMBER2 = 'rdkafka-0f9e8d7c'
+
+# ---------------------------------------------------------------- FindCoordinator (GroupCoordinator) 0-1
+request('find-coordinator', 0, GroupCoordinatorRequest[0](consumer_group=GROUP))
+request('find-coordinator', 1, GroupCoordinatorRequest[1](coordinator_key='txn-app-Ω', coordinator_type=1))
+response('find-coordinator', 0, GroupCoordinatorResponse[0](error_code=0, coordinator_id=2, host='broker-2.example',
+                                                            port=19093))
+# (v1 response not captured: kafka-python's schema is wrong, see header)
+
+# ---------------------------------------------------------------- JoinGroup 0-2
+for v in range(0, 3):
+    kw = dict(group=GROUP, session_timeout=10000 + v, member_id='' if v == 0 else MEMBER, protocol_type='consumer',
+              group_protocols=[('range', SUBSCRIPTION), ('roundrobin', SUBSCRIPTION2)])
+    if v >= 1:
+        kw.update(rebalance_timeout=300000)
+    request('join-group', v, JoinGroupRequest[v](**kw))
+    if v == 0:  # the leader's answer carries every member's metadata
+        resp = JoinGroupResponse[v](error_code=0, generation_id=5, group_protocol='range', leader_id=MEMBER,
+                                    member_id=MEMBER, members=[(MEMBER, SUBSCRIPTION), (MEMBER2, SUBSCRIPTION2)])
+    elif v == 1:  # a rebalance error: no generation, no protocol
+        resp = JoinGroupResponse[v](error_code=27, generation_id=-1, group_protocol='', leader_id='',
+                                    member_id=MEMBER, members=[])
+    else:  # a follower's answer: members is empty
+        resp = JoinGroupResponse[v](throttle_time_ms=100, error_code=0, generation_id=2147483647,
+                                    group_protocol='roundrobin', leader_id=MEMBER2, member_id=MEMBER, members=[])
+    response('join-group', v, resp)
+
+# ---------------------------------------------------------------- SyncGroup 0-1
+request('sync-group', 0, SyncGroupRequest[0](group=GROUP, generation_id=5, member_id=MEMBER,
+                                             group_assignment=[(MEMBER, ASSIGNMENT), (MEMBER2, ASSIGNMENT2)]))
+request('sync-group', 1, SyncGroupRequest[1](group=GROUP, generation_id=6, member_id=MEMBER2, group_assignment=[]))
+response('sync-group', 0, SyncGroupResponse[0](error_code=0, member_assignment=ASSIGNMENT))
+response('sync-group', 1, SyncGroupResponse[1](throttle_time_ms=3, error_code=27, member_assignment=b''))
+
+# ---------------------------------------------------------------- Heartbeat 0-1
+for v in (0, 1):
+    request('heartbeat', v, HeartbeatRequest[v](group=GROUP, generation_id=5 + v, member_id=MEMBER))
+response('heartbeat', 0, HeartbeatResponse[0](error_code=0))
+response('heartbeat', 1, HeartbeatResponse[1](throttle_time_ms=9, error_code=27))
+
+# ---------------------------------------------------------------- LeaveGroup 0-1
+for v in (0, 1):
+    request('leave-group', v, LeaveGroupRequest[v](group=GROUP, member_id=MEMBER if v == 0 else MEMBER2))
+response('leave-group', 0, LeaveGroupResponse[0](error_code=0))
+response('leave-group', 1, LeaveGroupResponse[1](throttle_time_ms=1, error_code=25))
+
+# ---------------------------------------------------------------- OffsetCommit 0-3
+for v in range(0, 4):
+    if v == 0:
+        req = OffsetCommitRequest[0](consumer_group=GROUP,
+                                     topics=[('orders', [(0, 5000000000, 'meta-ü'), (1, 0, None)])])
+    elif v == 1:
+        req = OffsetCommitRequest[1](consumer_group=GROUP, consumer_group_generation_id=5, consumer_id=MEMBER,
+                                     topics=[('orders', [(0, 5000000000, 1700000000000, 'meta-ü'),
+                                                         (1, 0, -1, None)])])
+    else:
+        req = OffsetCommitRequest[v](consumer_group=GROUP, consumer_group_generation_id=-1 if v == 3 else 5,
+                                     consumer_id='' if v == 3 else MEMBER,
+                                     retention_time=-1 if v == 2 else 86400000,
+                                     topics=[('orders', [(0, 5000000000, 'meta-ü'), (1, 0, None)]),
+                                             ('payments.eu-west', [(7, 42, '')])])
+    request('offset-commit', v, req)
+    topics = [('orders', [(0, 0), (1, 12)]), ('payments.eu-west', [(7, 22)])]
+    if v < 3:
+        response('offset-commit', v, OffsetCommitResponse[v](topics=topics))
+    else:
+        response('offset-commit', v, OffsetCommitResponse[v](throttle_time_ms=4, topics=topics))
+
+# ---------------------------------------------------------------- OffsetFetch 0-3
+for v in range(0, 4):
+    topics = {0: [('orders', [0, 1, 2])], 1: [('orders', [0, 1, 2])], 2: None,
+              3: [('orders', [0]), ('payments.eu-west', [3])]}[v]
+    request('offset-fetch', v, OffsetFetchRequest[v](consumer_group=GROUP, topics=topics))
+    parts = [(0, 5000000000, 'meta-ü', 0), (1, -1, '', 0), (2, -1, None, 16 if v == 1 else 0)]
+    if v < 2:
+        resp = OffsetFetchResponse[v](topics=[('orders', parts)])
+    elif v == 2:
+        resp = OffsetFetchResponse[v](topics=[('orders', parts)], error_code=0)
+    else:
+        resp = OffsetFetchResponse[v](throttle_time_ms=8, topics=[], error_code=14)
+    response('offset-fetch', v, resp)
+
+# ---------------------------------------------------------------- DescribeGroups 0-3 (responses 0-2)
+for v in range(0, 4):
+    if v < 3:
+        req = DescribeGroupsRequest[v](groups=[GROUP, 'gone'])
+    else:
+        req = DescribeGroupsRequest[v](groups=[GROUP, 'gone'], include_authorized_operations=True)
+    request('describe-groups', v, req)
+    if v == 3:
+        continue  # kafka-python's DescribeGroupsResponse_v3 schema is wrong (see header)
+    groups = [(0, GROUP, 'Stable', 'consumer', 'range',
+               [(MEMBER, 'kafka-python-2.0.2', '/127.0.0.1', SUBSCRIPTION, ASSIGNMENT),
+                (MEMBER2, 'rdkafka', '/10.0.0.7', SUBSCRIPTION2, b'')]),
+              (69, 'gone', 'Dead', '', '', [])]
+    if v == 0:
+        resp = DescribeGroupsResponse[v](groups=groups)
+    else:
+        resp = DescribeGroupsResponse[v](throttle_time_ms=v, groups=groups)
+    response('describe-groups', v, resp)
+
+# ---------------------------------------------------------------- ListGroups 0-2
+for v in range(0, 3):
+    if v < 2:  # kafka-python's ListGroupsRequest_v2 is sent as v1 (see header)
+        request('list-groups', v, ListGroupsRequest[v]())
+    groups = [(GROUP, 'consumer'), ('connect-cluster', 'connect'), ('simple', '')]
+    if v == 0:
+        resp = ListGroupsResponse[v](error_code=0, groups=groups)
+    else:
+        resp = ListGroupsResponse[v](throttle_time_ms=10 * v, error_code=15 if v == 2 else 0, groups=groups)
+    response('list-groups', v, resp)
+
+# ---------------------------------------------------------------- DeleteGroups 0-1
+for v in (0, 1):
+    request('delete-groups', v, DeleteGroupsRequest[v](groups_names=[GROUP, 'gone', 'busy']))
+    response('delete-groups', v, DeleteGroupsResponse[v](throttle_time_ms=v * 5, results=[
+        (GROUP, 0), ('gone', 69), ('busy', 68)]))
 
 print('wrote captures to', OUT, file=sys.stderr)

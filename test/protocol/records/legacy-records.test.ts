@@ -4,8 +4,12 @@ import { decodeRecordBatches } from '../../../src/protocol/records/record-batch.
 import { b64, loadCapture } from './load-capture.js';
 
 // Legacy message sets are decoded through decodeRecordBatches, which dispatches on the magic byte.
+const COMPRESSION_NAMES = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
+
 describe('legacy v0/v1 message sets against kafka-python 2.0.2 captures', () => {
-  for (const name of ['legacy-v0-plain', 'legacy-v1-plain', 'legacy-v0-gzip', 'legacy-v1-gzip', 'legacy-v1-gzip-log-append-time']) {
+  // legacy-v0-lz4 carries the pre-KIP-57 lz4 header checksum that magic 0 writers used.
+  const captures = ['legacy-v0-plain', 'legacy-v1-plain', 'legacy-v0-gzip', 'legacy-v1-gzip', 'legacy-v1-gzip-log-append-time', 'legacy-v0-lz4', 'legacy-v1-lz4', 'legacy-v1-snappy'];
+  for (const name of captures) {
     it(`decodes ${name}`, () => {
       const { bytes, expected } = loadCapture(name);
       const batches = decodeRecordBatches(bytes);
@@ -13,7 +17,7 @@ describe('legacy v0/v1 message sets against kafka-python 2.0.2 captures', () => 
       const want = expected.flatMap((b) => b.records);
       expect(records.map((r) => [r.offset, r.timestamp, r.key, r.value])).toEqual(want.map((r) => [BigInt(r.offset), BigInt(r.timestamp), b64(r.key), b64(r.value)]));
       expect(batches.map((b) => b.timestampType)).toEqual(expected.map((b) => (b.timestampType === 1 ? 'LogAppendTime' : 'CreateTime')));
-      expect(batches.map((b) => b.compression)).toEqual(expected.map((b) => (b.compression === 1 ? 'gzip' : 'none')));
+      expect(batches.map((b) => b.compression)).toEqual(expected.map((b) => COMPRESSION_NAMES[b.compression]));
       for (const b of batches) {
         expect(b.header.producerId).toBe(-1n);
         expect(b.header.baseOffset).toBe(b.records[0]!.offset);
