@@ -1,5 +1,5 @@
-// The broker's state shared by every handler: configuration, topic metadata, the partition logs
-// and the fetches waiting for data. Topic lifecycle (create, add partitions, delete) lives here
+// The broker's state shared by every handler: configuration, topic metadata, the producer id
+// allocator, the partition logs and the fetches waiting for data. Topic lifecycle (create, add partitions, delete) lives here
 // because three APIs trigger it (CreateTopics, and auto-creation from Metadata and Produce) and
 // it must keep the metadata file and the log directories in step. The group coordinator hangs off
 // the broker: it is built once the logs are loaded (it replays __consumer_offsets) and creates
@@ -12,10 +12,18 @@ import { StorageError } from '../storage/errors.js';
 import { LogManager } from '../storage/log-manager.js';
 import type { PartitionLog } from '../storage/log.js';
 import { logConfigFrom, TOPIC_CONFIG_NAMES } from '../storage/log-config.js';
+import { DEFAULT_PRODUCER_ID_EXPIRATION_MS } from '../storage/producer-state.js';
 import type { BrokerConfig } from './config.js';
 import type { BrokerConnection } from './connection.js';
 import { DelayedFetches } from './delayed-fetch.js';
-import { invalidTopicName, randomTopicId, TopicRegistry, type TopicMetadata } from './metadata.js';
+import { invalidTopicName, ProducerIdManager, randomTopicId, TopicRegistry, type TopicMetadata } from './metadata.js';
+
+/** producer.id.expiration.check.interval.ms default (AK TransactionLogConfig). */
+const PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS = 600_000;
+
+function optionalInt(config: BrokerConfig, key: string): number | undefined {
+  return config.get(key) === undefined ? undefined : config.int(key);
+}
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type Logger = (level: LogLevel, message: string) => void;
@@ -35,10 +43,12 @@ export class TopicError extends Error {
 export class Broker {
   readonly connections = new Set<BrokerConnection>();
   readonly topics: TopicRegistry;
+  readonly producerIds: ProducerIdManager;
   readonly logs: LogManager;
   readonly fetches = new DelayedFetches();
   readonly coordinator: GroupCoordinator;
   readonly nodeId: number;
+  private readonly producerExpiration: NodeJS.Timeout;
   /** Host and port clients are told to connect to (advertised.listeners, port resolved at bind). */
   advertised = { host: 'localhost', port: 9092 };
 
@@ -49,15 +59,21 @@ export class Broker {
     this.nodeId = config.nodeId;
     const dirs = config.logDirs;
     this.topics = new TopicRegistry(dirs[0]!, this.nodeId);
+    this.producerIds = new ProducerIdManager(dirs[0]!, this.nodeId);
     this.logs = LogManager.open({
       logDirs: dirs,
       defaults: logConfigFrom(config.topicDefaults()),
+      producerIdExpirationMs: optionalInt(config, 'producer.id.expiration.ms') ?? DEFAULT_PRODUCER_ID_EXPIRATION_MS,
       configFor: (name) => {
         const t = this.topics.get(name);
         return t && this.logConfig(t);
       },
     });
     this.reconcileLogs();
+    this.producerExpiration = setInterval(
+      () => this.logs.removeExpiredProducers(),
+      optionalInt(config, 'producer.id.expiration.check.interval.ms') ?? PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS,
+    ).unref();
     this.coordinator = new GroupCoordinator({
       config: config.groupCoordinatorConfig(),
       offsetsTopic: {
@@ -202,6 +218,7 @@ export class Broker {
   }
 
   close(): void {
+    clearInterval(this.producerExpiration);
     this.coordinator.close();
     this.fetches.closeAll();
     this.logs.close();

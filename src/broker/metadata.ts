@@ -1,14 +1,19 @@
 // The single-node cluster's metadata: which topics exist, their ids, partition counts and config
-// overrides, plus the cluster id. It lives in the first log dir as two files:
-//   meta.properties   Kafka's format (version, node.id, cluster.id), written once
-//   mq-topics.json    {"version":1,"topics":[{"name","id","partitions","configs"}]}
-// Both are written temp-file-then-rename, so a crash leaves either the old or the new file.
+// overrides, the cluster id, and which producer ids have been handed out. It lives in the first
+// log dir as three files:
+//   meta.properties              Kafka's format (version, node.id, cluster.id), written once
+//   mq-topics.json               {"version":1,"topics":[{"name","id","partitions","configs"}]}
+//   mq-producer-id-block.json    the last reserved block of producer ids, in the form of ZooKeeper
+//                                Kafka's /latest_producer_id_block znode:
+//                                {"version":1,"broker":1,"block_start":"0","block_end":"999"}
+// All are written temp-file-then-rename, so a crash leaves either the old or the new file.
 // In a cluster this role moves to the coordination service; handlers only see this interface.
 
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../storage/checkpoint.js';
+import { StorageError } from '../storage/errors.js';
 import { parseProperties } from '../properties.js';
 
 export interface TopicMetadata {
@@ -124,5 +129,55 @@ export class TopicRegistry {
     this.topics.delete(name);
     this.byId.delete(t.id.toString('hex'));
     this.persist();
+  }
+}
+
+const PRODUCER_ID_BLOCK_FILE = 'mq-producer-id-block.json';
+/** Ids reserved per write of the block file (AK ProducerIdsBlock.PRODUCER_ID_BLOCK_SIZE). */
+export const PRODUCER_ID_BLOCK_SIZE = 1000n;
+
+/**
+ * Hands out producer ids for InitProducerId (AK ProducerIdManager). Ids are never reused, even
+ * across restarts: before the first id of a block is handed out, the block's end is persisted, and
+ * a restart continues after the last persisted block, skipping whatever of it was left unused, as
+ * Kafka does. One write per PRODUCER_ID_BLOCK_SIZE ids keeps InitProducerId cheap.
+ */
+export class ProducerIdManager {
+  private readonly path: string;
+  /** The next id to hand out; every id below it may have been handed out. */
+  private next: bigint;
+  /** Last id of the persisted block; `next` may not pass it without persisting a new block. */
+  private blockEnd: bigint;
+
+  constructor(
+    dir: string,
+    private readonly nodeId: number,
+  ) {
+    this.path = join(dir, PRODUCER_ID_BLOCK_FILE);
+    this.blockEnd = this.loadBlockEnd();
+    this.next = this.blockEnd + 1n;
+  }
+
+  private loadBlockEnd(): bigint {
+    if (!existsSync(this.path)) return -1n;
+    const doc = JSON.parse(readFileSync(this.path, 'utf8')) as { version: number; block_end: string };
+    if (doc.version !== 1 || !/^\d+$/.test(doc.block_end)) throw new StorageError('KAFKA_STORAGE_ERROR', `malformed ${this.path}: ${JSON.stringify(doc)}`);
+    return BigInt(doc.block_end);
+  }
+
+  /** A producer id never handed out before. */
+  generate(): bigint {
+    if (this.next > this.blockEnd) {
+      const start = this.next;
+      const end = start + PRODUCER_ID_BLOCK_SIZE - 1n;
+      writeFileAtomic(this.path, JSON.stringify({ version: 1, broker: this.nodeId, block_start: String(start), block_end: String(end) }) + '\n');
+      this.blockEnd = end;
+    }
+    return this.next++;
+  }
+
+  /** Whether `producerId` may have come from generate(), in this run or an earlier one. */
+  issued(producerId: bigint): boolean {
+    return producerId >= 0n && producerId < this.next;
   }
 }

@@ -13,17 +13,29 @@
 // the batch back at its place in the partition queue after an exponential back-off, refreshing
 // metadata first when the error says the leader may have moved; at most `retries` times and
 // never past deliveryTimeoutMs from the batch's creation. MESSAGE_TOO_LARGE splits a batch of
-// several records in two. As in the Java client without idempotence, retries with more than one
-// request in flight can reorder batches of a partition.
+// several records in two.
+//
+// Idempotence (KIP-98) is on by default, as in the Java client since 3.0, whenever acks is -1:
+// the producer gets an id and epoch with InitProducerId before its first batch, and stamps each
+// batch with them and per-partition sequence numbers when it is first drained (idempotence.ts
+// keeps the books). A retry resends the same stamp, so a batch whose response was lost is not
+// written twice, and a partition's batches stay in order however many requests are in flight.
+// Java's rules apply: acks must be -1, retries > 0 and maxInFlightRequests <= 5; setting any of
+// them otherwise turns idempotence off unless it was asked for, in which case it is a ConfigError.
+// Against a broker without InitProducerId the producer quietly sends without it. Without
+// idempotence, as in the Java client, retries with more than one request in flight can reorder
+// batches of a partition.
 
 import { ErrorCode, errorInfo } from '../protocol/error-codes.js';
 import { Produce, type ProducePartitionResponse, type ProduceRequest, type ProduceResponse } from '../protocol/messages/00-produce.js';
+import { InitProducerId, type InitProducerIdRequest, type InitProducerIdResponse } from '../protocol/messages/22-init-producer-id.js';
 import { CompressionType } from '../protocol/records/compression.js';
 import { encodeRecordBatch, type ProducerRecordInput, type RecordHeader } from '../protocol/records/record-batch.js';
 import { partitionForKey } from '../protocol/records/murmur2.js';
 import { Cluster, type TopicMetadata } from './cluster.js';
 import { backoffMs, numberOption, sleep, type ClientConfig } from './config.js';
 import { ClosedError, ConfigError, ConnectionError, isRetriable, KafkaError, MqError } from './errors.js';
+import { PartitionSequences, type ProducerIdAndEpoch, type SequencedBatch } from './idempotence.js';
 
 export type Acks = -1 | 0 | 1;
 /** compression.type values, as the Java client names them. */
@@ -42,6 +54,11 @@ export interface ProducerConfig extends ClientConfig {
   maxInFlightRequests?: number;
   /** delivery.timeout.ms: a record fails if not acknowledged this long after send(); default 120000. */
   deliveryTimeoutMs?: number;
+  /**
+   * enable.idempotence: default true when acks is -1, retries > 0 and maxInFlightRequests <= 5,
+   * else false; true with any of those set otherwise is a ConfigError.
+   */
+  idempotence?: boolean;
   /** Replaces the default partitioner (murmur2 for keys, sticky for null keys). */
   partitioner?: (key: Buffer | null, numPartitions: number, topic: string) => number;
 }
@@ -70,6 +87,12 @@ const MAX_REQUEST_BYTES = 1048576;
 const ZSTD_MIN_PRODUCE_VERSION = 7;
 /** RecordBatch v2 header (protocol.md §2.1). */
 const BATCH_HEADER_BYTES = 61;
+/** The broker keeps the last five batches of a producer per partition for deduplication (AK ProducerStateEntry). */
+const MAX_IDEMPOTENT_IN_FLIGHT = 5;
+/** InitProducerId v3 carries the current id and epoch, for an epoch bump (KIP-360). */
+const EPOCH_BUMP_MIN_VERSION = 3;
+/** The transaction timeout Java's idempotent producer sends: it has no transactions. */
+const NO_TRANSACTION_TIMEOUT_MS = 0x7fffffff;
 /**
  * Bytes a record adds to a batch besides its key, value and headers: length, attributes,
  * timestamp and offset deltas, key/value lengths and the header count, as small varints.
@@ -79,7 +102,7 @@ const RECORD_OVERHEAD_BYTES = 10;
 type Resolve = (metadata: RecordMetadata) => void;
 type Reject = (err: Error) => void;
 
-class ProducerBatch {
+class ProducerBatch implements SequencedBatch {
   readonly records: ProducerRecordInput[] = [];
   readonly resolves: Resolve[] = [];
   readonly rejects: Reject[] = [];
@@ -89,6 +112,10 @@ class ProducerBatch {
   attempts = 0;
   retryAt = 0;
   encoded: Buffer | null = null;
+  /** Idempotence stamp, set when first drained and kept on every retry (-1: none). */
+  producerId = -1n;
+  producerEpoch = -1;
+  baseSequence = -1;
   private done: { promise: Promise<void>; resolve: () => void } | null = null;
   private settled = false;
 
@@ -98,6 +125,10 @@ class ProducerBatch {
     readonly seq: number,
     readonly createdAt: number,
   ) {}
+
+  get recordCount(): number {
+    return this.records.length;
+  }
 
   append(record: ProducerRecordInput, size: number, resolve: Resolve, reject: Reject): void {
     this.records.push(record);
@@ -147,6 +178,8 @@ interface PartitionQueue {
   readonly topic: string;
   readonly partition: number;
   readonly batches: ProducerBatch[];
+  /** With idempotence: the partition's sequence numbers. */
+  sequences: PartitionSequences<ProducerBatch> | null;
 }
 
 interface WaitingRecord {
@@ -176,6 +209,11 @@ export class Producer {
   private readonly maxInFlight: number;
   private readonly deliveryTimeoutMs: number;
   private readonly partitioner: ProducerConfig['partitioner'];
+  /** Batches are stamped for idempotence; turned off for good if the broker has no InitProducerId. */
+  private idempotent: boolean;
+  /** The id and epoch new batches are stamped with; null until InitProducerId has answered. */
+  private identity: ProducerIdAndEpoch | null = null;
+  private identityRequest: Promise<void> | null = null;
 
   private readonly topics = new Map<string, TopicState>();
   /** Queues holding at least one batch: what a drain looks at. */
@@ -222,6 +260,17 @@ export class Producer {
     this.maxInFlight = numberOption('maxInFlightRequests', config.maxInFlightRequests, 5, 1);
     this.deliveryTimeoutMs = numberOption('deliveryTimeoutMs', config.deliveryTimeoutMs, 120000, 1);
     this.partitioner = config.partitioner;
+    // Java's ProducerConfig: idempotence by default, unless a setting it needs says otherwise.
+    const conflict =
+      acks !== -1
+        ? 'Must set acks to all (-1) in order to use the idempotent producer. Otherwise we cannot guarantee idempotence.'
+        : this.cluster.config.retries === 0
+          ? 'Must set retries to non-zero when using the idempotent producer.'
+          : this.maxInFlight > MAX_IDEMPOTENT_IN_FLIGHT
+            ? `Must set maxInFlightRequests to at most ${MAX_IDEMPOTENT_IN_FLIGHT} to use the idempotent producer.`
+            : null;
+    if (config.idempotence === true && conflict) throw new ConfigError(conflict);
+    this.idempotent = config.idempotence ?? conflict === null;
   }
 
   /** Fetches cluster metadata; optional, since send() fetches what it needs. */
@@ -343,7 +392,7 @@ export class Producer {
   private append(state: TopicState, partition: number, record: ProducerRecordInput, resolve: Resolve, reject: Reject, sticky: boolean): void {
     let queue = state.queues[partition];
     if (!queue) {
-      queue = { topic: state.name, partition, batches: [] };
+      queue = { topic: state.name, partition, batches: [], sequences: null };
       state.queues[partition] = queue;
     }
     const size = recordSize(record);
@@ -484,6 +533,7 @@ export class Producer {
           continue;
         }
         if ((this.inFlight.get(leader) ?? 0) >= this.maxInFlight) continue;
+        if (head.baseSequence >= 0 ? !queue.sequences!.isNext(head) : this.idempotent && !this.mayStamp(queue)) continue;
         candidates.push({ head, leader });
         if (head.sealed || force || now >= head.createdAt + this.lingerMs) readyNodes.add(leader);
         else wakeAt = Math.min(wakeAt, head.createdAt + this.lingerMs);
@@ -502,6 +552,7 @@ export class Producer {
         for (const batch of request.batches) {
           batch.queue.batches.shift();
           this.seal(this.topics.get(batch.queue.topic)!, batch);
+          if (this.idempotent && batch.baseSequence < 0) batch.queue.sequences!.stamp(batch);
         }
         this.sendRequest(nodeId, request.batches);
       }
@@ -524,8 +575,8 @@ export class Producer {
   }
 
   private expire(batch: ProducerBatch, now: number): void {
-    this.incomplete.delete(batch);
-    batch.fail(
+    this.finish(
+      batch,
       new MqError(
         'MQ_ERR_TIMEOUT',
         `expiring ${batch.records.length} record(s) for ${batch.queue.topic}-${batch.queue.partition}: ${now - batch.createdAt} ms has passed since batch creation`,
@@ -533,11 +584,114 @@ export class Producer {
     );
   }
 
+  // ------------------------------------------------------------------ idempotence
+
+  /**
+   * Whether the queue's head, which has no sequence yet, may be stamped and sent now
+   * (idempotence.ts decides); starts InitProducerId when there is no producer id yet, and an
+   * epoch bump when the partition needs one.
+   */
+  private mayStamp(queue: PartitionQueue): boolean {
+    if (!this.identity) {
+      this.requestIdentity(null);
+      return false;
+    }
+    const gate = (queue.sequences ??= new PartitionSequences()).freshBatch(this.identity);
+    if (gate === 'bump') this.bumpEpoch();
+    return gate === 'stamp';
+  }
+
+  /** KIP-360: a partition cannot go on under the current epoch; new batches wait for the next one. */
+  private bumpEpoch(): void {
+    const previous = this.identity;
+    // Null: a new pair is already on its way, and it serves every partition.
+    if (!previous) return;
+    this.identity = null;
+    this.requestIdentity(previous);
+  }
+
+  private requestIdentity(previous: ProducerIdAndEpoch | null): void {
+    if (this.identityRequest) return;
+    this.identityRequest = this.initProducerId(previous).finally(() => {
+      this.identityRequest = null;
+      this.scheduleDrain();
+    });
+  }
+
+  /**
+   * InitProducerId without a transactional id, to any broker, at the highest version both sides
+   * speak; from v3 it carries the current pair when bumping the epoch (a broker may answer with the
+   * next epoch or, as Kafka does, a new id: either way the partitions restart their sequences).
+   * Retriable failures are retried while batches wait for it; a broker without InitProducerId turns
+   * idempotence off; any other failure fails the batches waiting for a stamp.
+   */
+  private async initProducerId(previous: ProducerIdAndEpoch | null): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const conn = await this.cluster.anyConnection();
+        if (!conn.apiVersions.has(InitProducerId.apiKey)) {
+          this.idempotent = false;
+          return;
+        }
+        const version = conn.versionFor(InitProducerId);
+        const bump = previous !== null && version >= EPOCH_BUMP_MIN_VERSION;
+        const request: InitProducerIdRequest = {
+          transactionalId: null,
+          transactionTimeoutMs: NO_TRANSACTION_TIMEOUT_MS,
+          producerId: bump ? previous.producerId : -1n,
+          producerEpoch: bump ? previous.epoch : -1,
+        };
+        const res = await conn.send<InitProducerIdRequest, InitProducerIdResponse>(InitProducerId, request, { version });
+        if (res.errorCode !== ErrorCode.NONE) throw new KafkaError(res.errorCode, null, { context: `(InitProducerId to ${conn.address})` });
+        this.identity = { producerId: res.producerId, epoch: res.producerEpoch };
+        return;
+      } catch (err) {
+        if (this.incomplete.size === 0) return;
+        const error = err instanceof Error ? err : new ConnectionError(String(err));
+        if (!isRetriable(error)) {
+          this.failUnstamped(error);
+          return;
+        }
+        await sleep(backoffMs(this.cluster.config, attempt));
+      }
+    }
+  }
+
+  /** InitProducerId failed for good: the batches waiting for a stamp fail with its error. */
+  private failUnstamped(err: Error): void {
+    for (const queue of this.nonEmpty) {
+      const unstamped = queue.batches.filter((b) => b.baseSequence < 0);
+      for (const batch of unstamped) {
+        batch.sealed = true;
+        this.finish(batch, err);
+      }
+      queue.batches.splice(0, queue.batches.length, ...queue.batches.filter((b) => b.baseSequence >= 0));
+    }
+  }
+
+  /** Idempotence books for a stamped batch that succeeded or failed for good. */
+  private settleSequence(batch: ProducerBatch, err: Error | null): void {
+    const sequences = batch.queue.sequences!;
+    if (!err) {
+      sequences.acknowledged(batch);
+      return;
+    }
+    // A Kafka error that is not retriable means the broker refused the batch; anything else (a
+    // lost connection, a timeout, retries run out on a retriable error) leaves its fate unknown.
+    const refused = err instanceof KafkaError && !err.retriable;
+    if (sequences.failed(batch, refused)) this.bumpEpoch();
+  }
+
   private sendRequest(nodeId: number, batches: ProducerBatch[]): void {
     const topicData = new Map<string, Array<{ index: number; records: Buffer }>>();
     try {
       for (const b of batches) {
-        b.encoded ??= encodeRecordBatch(b.records, { compression: this.compression });
+        b.encoded ??= encodeRecordBatch(b.records, {
+          compression: this.compression,
+          producerId: b.producerId,
+          producerEpoch: b.producerEpoch,
+          baseSequence: b.baseSequence,
+        });
         let list = topicData.get(b.queue.topic);
         if (!list) topicData.set(b.queue.topic, (list = []));
         list.push({ index: b.queue.partition, records: b.encoded });
@@ -596,6 +750,10 @@ export class Producer {
         this.finish(b, new MqError('MQ_ERR_PROTOCOL', `Produce response has no result for ${b.queue.topic}-${b.queue.partition}`));
       } else if (p.errorCode === 0) {
         this.finish(b, null, p.baseOffset, p.logAppendTimeMs);
+      } else if (p.errorCode === ErrorCode.DUPLICATE_SEQUENCE_NUMBER && b.baseSequence >= 0) {
+        // A broker that has the batch but no longer its offsets (Kafka before 1.0): it is
+        // written, so it succeeds with unknown offsets, as Java's Sender completes it.
+        this.finish(b, null);
       } else {
         const recordErrors = p.errorMessage === null ? p.recordErrors.map((e) => `record ${e.batchIndex}: ${e.batchIndexErrorMessage ?? ''}`).join('; ') : '';
         this.retryOrFail(b, new KafkaError(p.errorCode, p.errorMessage, { context: recordErrors }));
@@ -611,7 +769,11 @@ export class Producer {
     }
     const now = Date.now();
     const delay = backoffMs(this.cluster.config, batch.attempts + 1);
-    if (!isRetriable(err) || batch.attempts >= this.cluster.config.retries || now + delay - batch.createdAt >= this.deliveryTimeoutMs) {
+    // Idempotence: refused as out of order while an earlier batch may still fill the gap.
+    const retriable =
+      isRetriable(err) ||
+      (err instanceof KafkaError && err.errorCode === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER && batch.baseSequence >= 0 && batch.queue.sequences!.outOfOrderIsRetriable(batch));
+    if (!retriable || batch.attempts >= this.cluster.config.retries || now + delay - batch.createdAt >= this.deliveryTimeoutMs) {
       this.finish(batch, err);
       return;
     }
@@ -646,11 +808,13 @@ export class Producer {
       const record = batch.records[i]!;
       parts[i < half ? 0 : 1]!.append(record, recordSize(record), batch.resolves[i]!, batch.rejects[i]!);
     }
-    // Both halves keep the original's seq; the second goes in after the first.
+    // Both halves keep the original's seq; the second goes in after the first. With
+    // idempotence they take over its sequences, which the broker never used.
     for (const part of parts) {
       part.sealed = true;
       this.incomplete.add(part);
     }
+    if (batch.baseSequence >= 0) batch.queue.sequences!.split(batch, parts);
     const queue = batch.queue;
     let i = 0;
     while (i < queue.batches.length && queue.batches[i]!.seq <= batch.seq) i++;
@@ -661,6 +825,7 @@ export class Producer {
 
   private finish(batch: ProducerBatch, err: Error | null, baseOffset = -1n, logAppendTime = -1n): void {
     this.incomplete.delete(batch);
+    if (batch.baseSequence >= 0) this.settleSequence(batch, err);
     if (err) batch.fail(err);
     else batch.complete(baseOffset, logAppendTime);
   }

@@ -12,6 +12,12 @@
 //   4. The log start offset is the checkpointed one or the first segment's base, whichever is
 //      greater; if the log ends before it (a truncation went that far) the log restarts empty
 //      there. A directory without segments gets an empty one at the log start offset.
+//   5. Producer state (producer-state.ts): loaded from the latest usable `.snapshot`, then the
+//      batch headers after it are replayed, up to the log end. Snapshots are taken at every
+//      roll, so after a crash this reads the active segment's headers, which recovery has
+//      just read into the page cache; a second pass rather than a hook in recovery because
+//      the snapshot offset and the recovery point are independent (a segment below the recovery
+//      point is not re-validated, yet its producers must still be replayed).
 //
 // Concurrency: runs before the log is shared; the caller owns the directory exclusively.
 
@@ -21,6 +27,7 @@ import type { LogConfig } from './log-config.js';
 import { indexFilePath, isTransientFile, LOG_SUFFIX, logFilePath, offsetFromFileName, timeIndexFilePath } from './log-files.js';
 import { LogSegment } from './log-segment.js';
 import { PartitionLog } from './log.js';
+import { DEFAULT_PRODUCER_ID_EXPIRATION_MS, ProducerStateManager, SNAPSHOT_SUFFIX } from './producer-state.js';
 
 export interface LoadLogOptions {
   dir: string;
@@ -34,6 +41,8 @@ export interface LoadLogOptions {
   recoveryPoint: bigint;
   /** From log-start-offset-checkpoint; 0 when unknown. */
   logStartOffset: bigint;
+  /** producer.id.expiration.ms; default DEFAULT_PRODUCER_ID_EXPIRATION_MS. */
+  producerIdExpirationMs?: number;
   clock: () => number;
 }
 
@@ -52,7 +61,8 @@ export function loadPartitionLog(opts: LoadLogOptions): PartitionLog {
   }
   for (const name of names) {
     const base = offsetFromFileName(name);
-    if (base !== null && !bases.has(base) && !isTransientFile(name)) unlinkSync(join(dir, name));
+    // Producer snapshots are named by offsets that need not be segment bases; producer-state.ts sorts them out.
+    if (base !== null && !bases.has(base) && !isTransientFile(name) && !name.endsWith(SNAPSHOT_SUFFIX)) unlinkSync(join(dir, name));
   }
 
   const sorted = [...bases].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -88,6 +98,18 @@ export function loadPartitionLog(opts: LoadLogOptions): PartitionLog {
   const end = segments[segments.length - 1]!.nextOffset;
   // A clean shutdown flushed everything; otherwise only what the checkpoint says was flushed.
   const recoveryPoint = opts.cleanShutdown || opts.recoveryPoint > end ? end : opts.recoveryPoint;
+  const producerState = new ProducerStateManager(dir, `${opts.topic}-${opts.partition}`, opts.producerIdExpirationMs ?? DEFAULT_PRODUCER_ID_EXPIRATION_MS);
+  const replayFrom = producerState.load(
+    segments.map((s) => s.baseOffset),
+    logStartOffset,
+    end,
+    opts.cleanShutdown,
+    now,
+  );
+  if (replayFrom < end) {
+    for (const segment of segments) segment.forEachBatchHeader(replayFrom, (header) => producerState.replay(header));
+    producerState.finishLoad(end, now);
+  }
   return new PartitionLog({
     dir,
     topic: opts.topic,
@@ -97,6 +119,7 @@ export function loadPartitionLog(opts: LoadLogOptions): PartitionLog {
     segments,
     logStartOffset,
     recoveryPoint,
+    producerState,
     clock: opts.clock,
   });
 }

@@ -2,6 +2,7 @@
 //
 //   <dir>/<topic>-<partition>/                   one PartitionLog (see log.ts, log-loader.ts)
 //   <dir>/<topic>-<partition>/partition.metadata "version: 0\ntopic_id: <base64url uuid>"
+//   <dir>/<topic>-<partition>/<offset>.snapshot  producer state (producer-state.ts)
 //   <dir>/recovery-point-offset-checkpoint       per-partition recovery points (checkpoint.ts)
 //   <dir>/log-start-offset-checkpoint            per-partition log start offsets
 //   <dir>/.kafka_cleanshutdown                   written by close(), removed by open(): its
@@ -36,6 +37,8 @@ export interface LogManagerOptions {
   defaults: LogConfig;
   /** Topic-level config for logs loaded at open (the broker's stored topic configs). */
   configFor?: (topic: string) => LogConfig | undefined;
+  /** producer.id.expiration.ms: idle producers are forgotten after it (see removeExpiredProducers). */
+  producerIdExpirationMs?: number;
   clock?: () => number;
 }
 
@@ -69,6 +72,7 @@ export class LogManager {
     readonly logDirs: readonly string[],
     private readonly defaults: LogConfig,
     clock: (() => number) | undefined,
+    private readonly producerIdExpirationMs: number | undefined,
   ) {
     if (logDirs.length === 0) throw new StorageError('KAFKA_STORAGE_ERROR', 'log.dirs is empty');
     this.clock = clock ?? Date.now;
@@ -76,7 +80,7 @@ export class LogManager {
 
   /** Loads (and after a crash, recovers) every partition directory in every log dir. */
   static open(opts: LogManagerOptions): LogManager {
-    const manager = new LogManager(opts.logDirs, opts.defaults, opts.clock);
+    const manager = new LogManager(opts.logDirs, opts.defaults, opts.clock, opts.producerIdExpirationMs);
     for (const dir of opts.logDirs) manager.loadDir(dir, opts.configFor);
     return manager;
   }
@@ -107,6 +111,7 @@ export class LogManager {
         cleanShutdown,
         recoveryPoint: recoveryPoints.get(entry.name) ?? 0n,
         logStartOffset: logStartOffsets.get(entry.name) ?? 0n,
+        producerIdExpirationMs: this.producerIdExpirationMs,
         clock: this.clock,
       });
       this.byName.set(entry.name, { log, dir });
@@ -133,9 +138,18 @@ export class LogManager {
       if (e instanceof StorageError) throw e;
       throw new StorageError('KAFKA_STORAGE_ERROR', `unable to create ${path}: ${(e as Error).message}`, { cause: e });
     }
-    const log = loadPartitionLog({ dir: path, topic, partition, topicId, config, cleanShutdown: true, recoveryPoint: 0n, logStartOffset: 0n, clock: this.clock });
+    const log = loadPartitionLog({ dir: path, topic, partition, topicId, config, cleanShutdown: true, recoveryPoint: 0n, logStartOffset: 0n, producerIdExpirationMs: this.producerIdExpirationMs, clock: this.clock });
     this.byName.set(name, { log, dir });
     return log;
+  }
+
+  /**
+   * Forgets, in every log, producers that have not written for producer.id.expiration.ms (AK
+   * LogManager's PeriodicProducerExpirationCheck, every producer.id.expiration.check.interval.ms).
+   */
+  removeExpiredProducers(): void {
+    const now = this.clock();
+    for (const { log } of this.byName.values()) log.producerState.removeExpired(now);
   }
 
   private leastLoadedDir(): string {

@@ -236,6 +236,25 @@ export class LogSegment {
   }
 
   /**
+   * Calls `visit` with the header (BATCH_HEADER_SIZE bytes, base offset included) of every batch
+   * whose last offset is >= `from`, in log order: rebuilding producer state reads headers only.
+   * The view is valid during the call only.
+   */
+  forEachBatchHeader(from: bigint, visit: (header: Buffer) => void): void {
+    if (from >= this._nextOffset) return;
+    const reader = new BlockReader(this.fd, this._size, SCAN_BLOCK);
+    for (let pos = this.offsetIndex.lookup(from).position; pos < this._size; ) {
+      const head = reader.view(pos, BATCH_HEADER_SIZE);
+      const size = head ? LOG_OVERHEAD + head.readInt32BE(BATCH_LENGTH_OFFSET) : 0;
+      if (!head || size < BATCH_HEADER_SIZE || pos + size > this._size) {
+        throw new StorageError('KAFKA_STORAGE_ERROR', `${this.logPath}: no valid batch header at position ${pos} of ${this._size}`);
+      }
+      if (head.readBigInt64BE(0) + BigInt(head.readInt32BE(LAST_OFFSET_DELTA_OFFSET)) >= from) visit(head);
+      pos += size;
+    }
+  }
+
+  /**
    * First record at or after `startingOffset` whose timestamp is >= `timestamp` (AK
    * LogSegment.findOffsetByTimestamp): the time index gives where to start, batch headers rule
    * out batches by max timestamp, and only the one batch that qualifies is decoded.

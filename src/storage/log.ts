@@ -11,6 +11,12 @@
 // codec: see withTopicCompression). Fetch path: whole batches are read from the file into one
 // buffer and handed back as they are.
 //
+// Idempotent producers (KIP-98): a batch that carries a producer id is checked against the
+// partition's producer state (producer-state.ts) from its header before anything is written; a
+// retry of a batch already in the log is answered with that batch's offsets and not written
+// again. Batches without a producer id cost one byte read. The state is snapshotted when a
+// segment rolls and at close, and rebuilt on load (log-loader.ts).
+//
 // Concurrency contract: append and read are SYNCHRONOUS (fs.writeSync/readSync). A write into
 // the page cache takes microseconds, and with one writer per partition on the event loop there
 // is nothing to lock and no queue of in-flight writes to order. Data is not fsynced per append
@@ -38,6 +44,7 @@ import { recompressBatches } from '../protocol/records/recompress.js';
 import { StorageError } from './errors.js';
 import type { LogConfig } from './log-config.js';
 import { LogSegment } from './log-segment.js';
+import { hasProducerId, readProducerBatchHeader, type BatchMetadata, type PendingProducerBatch, type ProducerStateManager } from './producer-state.js';
 import type { TimestampOffset } from './time-index.js';
 
 /** ListOffsets special timestamps (AK ListOffsetsRequest). */
@@ -53,6 +60,8 @@ export interface AppendResult {
   /** The broker's append time for LogAppendTime topics, else -1. */
   logAppendTime: bigint;
   logStartOffset: bigint;
+  /** The batch repeats one its producer already wrote: nothing was appended, the offsets are the original's. */
+  duplicate: boolean;
 }
 
 export interface ReadOptions {
@@ -83,6 +92,8 @@ export interface PartitionLogInit {
   segments: LogSegment[];
   logStartOffset: bigint;
   recoveryPoint: bigint;
+  /** Loaded up to the log end offset. */
+  producerState: ProducerStateManager;
   clock: () => number;
 }
 
@@ -92,6 +103,7 @@ export class PartitionLog {
   readonly partition: number;
   readonly topicId: Buffer | null;
   readonly config: LogConfig;
+  readonly producerState: ProducerStateManager;
   private readonly segments: LogSegment[];
   private readonly clock: () => number;
   private readonly flushMessages: bigint;
@@ -108,6 +120,7 @@ export class PartitionLog {
     this.topicId = init.topicId;
     this.config = init.config;
     this.segments = init.segments;
+    this.producerState = init.producerState;
     this.clock = init.clock;
     this.flushMessages = BigInt(init.config['flush.messages']);
     this._logStartOffset = init.logStartOffset;
@@ -155,11 +168,15 @@ export class PartitionLog {
    * The produce path. `records` holds one or more v2 batches as sent by a client; it is
    * modified in place (base offsets, and for LogAppendTime the max timestamp, attributes and
    * CRC) and written as is, unless the topic's compression.type asks for another codec (see
-   * withTopicCompression). All batches are validated before any is written. Throws
-   * StorageError naming the Kafka error.
+   * withTopicCompression). All batches are validated before any is written, producer
+   * sequences included; a duplicate of a batch already written returns that batch's offsets and
+   * writes nothing. Throws StorageError naming the Kafka error.
    */
   append(received: Buffer): AppendResult {
-    this.validate(received);
+    if (this.validate(received)) {
+      const duplicate = this.checkProducers(received);
+      if (duplicate) return this.duplicateResult(duplicate);
+    }
     const records = this.withTopicCompression(received);
     const now = this.clock();
     const logAppendTime = this.config['message.timestamp.type'] === 'LogAppendTime' ? BigInt(now) : -1n;
@@ -175,6 +192,7 @@ export class PartitionLog {
         let segment = this.active;
         if (segment.shouldRoll({ size, lastOffset, maxTimestamp }, now)) segment = this.roll(now);
         segment.append(records.subarray(pos, pos + size), firstOffset, lastOffset, maxTimestamp);
+        if (hasProducerId(records, pos)) this.producerState.update(readProducerBatchHeader(records, pos), firstOffset, lastOffset, maxTimestamp);
         pos += size;
       }
     } catch (e) {
@@ -182,16 +200,61 @@ export class PartitionLog {
     } finally {
       // Single node: everything written is committed. Replication will hold this back.
       this._highWatermark = this.logEndOffset;
+      this.producerState.updateMapEndOffset(this.logEndOffset);
     }
     if (this.logEndOffset - this._recoveryPoint >= this.flushMessages) this.flush();
     // Listeners (e.g. the broker waking long-poll fetches) must not throw: the append has
     // already happened and its producer must get its offsets.
     for (const listener of this.listeners) listener(this);
-    return { baseOffset, lastOffset: this.logEndOffset - 1n, logAppendTime, logStartOffset: this._logStartOffset };
+    return { baseOffset, lastOffset: this.logEndOffset - 1n, logAppendTime, logStartOffset: this._logStartOffset, duplicate: false };
   }
 
-  /** Header-level checks of every batch (AK LogValidator / ByteBufferLogInputStream), no record decoding. */
-  private validate(records: Buffer): void {
+  /**
+   * Producer checks of every batch that carries a producer id, before anything is written (AK
+   * analyzeAndValidateProducerState). Returns the first duplicate found: Kafka answers a whole
+   * append with it. Several batches of one producer in one append are checked in sequence.
+   */
+  private checkProducers(records: Buffer): BatchMetadata | null {
+    let pending: Map<bigint, PendingProducerBatch> | null = null;
+    for (let pos = 0; pos < records.length; ) {
+      const end = pos + LOG_OVERHEAD + records.readInt32BE(pos + BATCH_LENGTH_OFFSET);
+      if (hasProducerId(records, pos)) {
+        const batch = readProducerBatchHeader(records, pos);
+        if (batch.firstSeq < 0) {
+          throw new StorageError('INVALID_RECORD', `Invalid sequence number ${batch.firstSeq} in record batch with producerId ${batch.producerId} (${this.topic}-${this.partition})`);
+        }
+        const duplicate = this.producerState.check(batch, pending?.get(batch.producerId));
+        if (duplicate) return duplicate;
+        // Only an append of several batches needs to remember where each leaves its producer.
+        if (end < records.length) (pending ??= new Map()).set(batch.producerId, { epoch: batch.epoch, lastSeq: batch.lastSeq });
+      }
+      pos = end;
+    }
+    return null;
+  }
+
+  /**
+   * The answer to a duplicate: the original batch's offsets. Kafka also reports the original's
+   * max timestamp as the log append time whatever the topic's timestamp type, which makes Java
+   * clients report it as every record's timestamp; here it is reported only on LogAppendTime
+   * topics, where it is the append time, and -1 otherwise, as for the original append.
+   */
+  private duplicateResult(original: BatchMetadata): AppendResult {
+    return {
+      baseOffset: original.firstOffset,
+      lastOffset: original.lastOffset,
+      logAppendTime: this.config['message.timestamp.type'] === 'LogAppendTime' ? original.timestamp : -1n,
+      logStartOffset: this._logStartOffset,
+      duplicate: true,
+    };
+  }
+
+  /**
+   * Header-level checks of every batch (AK LogValidator / ByteBufferLogInputStream), no record
+   * decoding. Returns whether any batch carries a producer id.
+   */
+  private validate(records: Buffer): boolean {
+    let producers = false;
     const where = `${this.topic}-${this.partition}`;
     if (records.length === 0) throw new StorageError('INVALID_RECORD', `no record batches in the append to ${where}`);
     for (let pos = 0; pos < records.length; ) {
@@ -215,8 +278,10 @@ export class PartitionLog {
       if ((records.readInt16BE(pos + ATTRIBUTES_OFFSET) & ATTR_CONTROL) !== 0) {
         throw new StorageError('INVALID_RECORD', `clients may not write control batches (${where})`);
       }
+      if (hasProducerId(records, pos)) producers = true;
       pos += size;
     }
+    return producers;
   }
 
   private checkBatchSize(size: number): void {
@@ -258,8 +323,11 @@ export class PartitionLog {
     return out;
   }
 
+  /** A new active segment at the log end; the producer state is snapshotted at its base offset, as Kafka does. */
   private roll(now: number): LogSegment {
     this.active.onBecomeInactiveSegment();
+    this.producerState.updateMapEndOffset(this.logEndOffset);
+    this.producerState.takeSnapshot(false);
     const segment = LogSegment.create(this.dir, this.logEndOffset, this.config, now);
     this.segments.push(segment);
     return segment;
@@ -358,13 +426,17 @@ export class PartitionLog {
 
   /**
    * Clean close: the active segment's time index gets its final entry (max timestamp), then
-   * everything is fsynced, so the indexes can be trusted on the next start. A log about to be
-   * deleted skips the fsync (`flush: false`).
+   * everything is fsynced and the producer state snapshotted, so the indexes and the producers
+   * can be trusted on the next start. A log about to be deleted skips both (`flush: false`).
    */
   close(opts: { flush?: boolean } = {}): void {
     this.listeners.clear();
     this.active.onBecomeInactiveSegment();
-    if (opts.flush ?? true) this.flush();
+    if (opts.flush ?? true) {
+      this.flush();
+      // At the log end, so the next start loads the producers without reading the log.
+      this.producerState.takeSnapshot(true);
+    }
     for (const segment of this.segments) segment.close();
   }
 }

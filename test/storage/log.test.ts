@@ -144,7 +144,7 @@ describe('PartitionLog against an in-memory model', () => {
   it('appends several batches in one call with consecutive offsets', () => {
     const log = openLog(tmp(), config());
     const result = log.append(Buffer.concat([makeBatch(2), makeBatch(3), makeBatch(1)]));
-    expect(result).toEqual({ baseOffset: 0n, lastOffset: 5n, logAppendTime: -1n, logStartOffset: 0n });
+    expect(result).toEqual({ baseOffset: 0n, lastOffset: 5n, logAppendTime: -1n, logStartOffset: 0n, duplicate: false });
     expect(readAllBatches(log).map((b) => b.readBigInt64BE(0))).toEqual([0n, 2n, 5n]);
     log.close();
   });

@@ -6,6 +6,12 @@
 // are answered after the append, which on a single node is also the full ISR. An acknowledged
 // append is in the page cache, so it survives the broker process being killed.
 //
+// Idempotent producers (KIP-98): a batch carrying a producer id (from InitProducerId) is checked
+// against the partition's producer state in storage (producer-state.ts). Out-of-order sequences
+// and stale epochs come back as OUT_OF_ORDER_SEQUENCE_NUMBER / INVALID_PRODUCER_EPOCH; a retry of
+// a batch already written is answered NONE with the original batch's offsets and not written
+// again, which is what lets a producer retry after a lost response without duplicating.
+//
 // Version notes: v1 adds throttle time, v2 the log append time; v3+ require exactly one RecordBatch v2 per partition (Kafka's
 // ProduceRequest.validateRecords); zstd needs v7+ (KIP-110); v8 adds per-record errors, which mq
 // never reports because it validates whole batches.
@@ -57,7 +63,7 @@ function appendPartition(broker: Broker, version: number, acks: number, topic: s
   }
   try {
     const result = log.append(records);
-    broker.fetches.appended(topic, index, records.length);
+    if (!result.duplicate) broker.fetches.appended(topic, index, records.length);
     return {
       index,
       errorCode: ErrorCode.NONE,

@@ -17,6 +17,7 @@ import { ListGroups } from './16-list-groups.js';
 import { ApiVersions } from './18-api-versions.js';
 import { CreateTopics } from './19-create-topics.js';
 import { DeleteTopics } from './20-delete-topics.js';
+import { InitProducerId } from './22-init-producer-id.js';
 import { CreatePartitions } from './37-create-partitions.js';
 import { DeleteGroups } from './42-delete-groups.js';
 import { OffsetDelete } from './47-offset-delete.js';
@@ -38,6 +39,7 @@ const all = [
   ApiVersions,
   CreateTopics,
   DeleteTopics,
+  InitProducerId,
   CreatePartitions,
   DeleteGroups,
   OffsetDelete,
@@ -60,6 +62,7 @@ export {
   ApiVersions,
   CreateTopics,
   DeleteTopics,
+  InitProducerId,
   CreatePartitions,
   DeleteGroups,
   OffsetDelete,

@@ -43,6 +43,7 @@ from kafka.protocol.metadata import MetadataRequest, MetadataResponse
 from kafka.protocol.offset import OffsetRequest, OffsetResponse
 from kafka.protocol.parser import KafkaProtocol
 from kafka.protocol.produce import ProduceRequest, ProduceResponse
+from kafka.record.legacy_records import LegacyRecordBatchBuilder
 from kafka.protocol.types import Int32
 from kafka.record.default_records import DefaultRecordBatchBuilder
 import kafka
@@ -135,6 +136,27 @@ for v in range(0, 6):
         resp = MetadataResponse[5](throttle_time_ms=0, brokers=brokers1, cluster_id='c-5', controller_id=1,
                                    topics=[(0, 'orders', False, parts5), (17, 'bad name', False, [])])
     response('metadata', v, resp)
+
+# ---------------------------------------------------------------- Produce 0-2 (legacy message sets)
+def message_set(magic):
+    b = LegacyRecordBatchBuilder(magic=magic, compression_type=0, batch_size=1 << 20)
+    b.append(0, timestamp=1700000000000 if magic else None, key=b'k0', value=b'legacy-0')
+    b.append(1, timestamp=1700000000001 if magic else None, key=None, value=b'legacy-1')
+    return bytes(b.build())
+
+
+for v in range(0, 3):
+    req = ProduceRequest[v](required_acks=1, timeout=30000 + v,
+                            topics=[('orders', [(0, message_set(0 if v == 0 else 1))])])
+    request('produce', v, req)
+    if v == 0:
+        resp = ProduceResponse[0](topics=[('orders', [(0, 0, 5000000000), (7, 6, -1)])])
+    elif v == 1:
+        resp = ProduceResponse[1](topics=[('orders', [(0, 0, 5000000000), (7, 6, -1)])], throttle_time_ms=12)
+    else:
+        resp = ProduceResponse[2](topics=[('orders', [(0, 0, 5000000000, -1), (7, 6, -1, 1700000000123)])],
+                                  throttle_time_ms=12)
+    response('produce', v, resp)
 
 # ---------------------------------------------------------------- Produce 3-8 (responses 3-7)
 for v in range(3, 9):

@@ -1,4 +1,5 @@
-// Produce v3-9 against independent oracles:
+// Produce v0-9 against independent oracles:
+//   v0-2  kafka-python 2.0.2 request and response captures (legacy message sets it built);
 //   v3-8  kafka-python 2.0.2 request captures (records = batches built by kafka-python itself);
 //   v3-7  kafka-python response captures (its v8 response schema is broken, see the capture script);
 //   v7    librdkafka 2.0.2's request as `kcat -P` sent it;
@@ -8,6 +9,7 @@
 import { crc32c } from '@node-rs/crc32';
 import { describe, expect, it } from 'vitest';
 import { Produce, type ProduceRequest, type ProduceResponse } from '../../../src/protocol/messages/00-produce.js';
+import { decodeRecordBatches } from '../../../src/protocol/records/record-batch.js';
 import {
   decodeRequestFrame,
   decodeResponseFrame,
@@ -34,6 +36,32 @@ function expectOneRecordBatch(records: Buffer, recordCount: number): void {
   expect(records.readUInt32BE(17)).toBe(crc32c(records.subarray(21))); // crc over attributes..end
   expect(records.readInt32BE(57)).toBe(recordCount);
 }
+
+describe('Produce v0-2: kafka-python 2.0.2 captures (legacy message sets)', () => {
+  it.each([0, 1, 2])('request v%i carries a message set kafka-python built, and re-encodes byte for byte', (v) => {
+    const cap = loadCapture(`produce-request-v${v}.kafka-python.hex`);
+    const { header, body } = decodeRequestFrame<ProduceRequest>(Produce, cap.bytes);
+    expect(header).toEqual({ apiKey: 0, apiVersion: v, correlationId: KP_CORRELATION + v, clientId: KP_CLIENT });
+    expect(body.transactionalId).toBeNull(); // v3+ only
+    expect([body.acks, body.timeoutMs, body.topicData.map((t) => t.name)]).toEqual([1, 30000 + v, ['orders']]);
+    const entries = decodeRecordBatches(body.topicData[0]!.partitionData[0]!.records as Buffer);
+    expect(entries.map((e) => e.header.magic)).toEqual(v === 0 ? [0, 0] : [1, 1]);
+    expect(entries.flatMap((e) => e.records.map((r) => [r.key?.toString() ?? null, r.value!.toString(), r.timestamp]))).toEqual([
+      ['k0', 'legacy-0', v === 0 ? -1n : 1700000000000n],
+      [null, 'legacy-1', v === 0 ? -1n : 1700000000001n],
+    ]);
+    expect(encodeRequestFrame(Produce, v, KP_CORRELATION + v, KP_CLIENT, body)).toEqual(cap.bytes);
+  });
+  it.each([0, 1, 2])('response v%i: throttle time from v1, log append time from v2', (v) => {
+    const cap = loadCapture(`produce-response-v${v}.kafka-python.hex`);
+    const { body } = decodeResponseFrame<ProduceResponse>(Produce, v, cap.bytes);
+    expect(body.throttleTimeMs).toBe(v >= 1 ? 12 : 0);
+    expect(body.responses[0]!.partitionResponses.map((p) => [p.index, p.errorCode, p.baseOffset, p.logAppendTimeMs])).toEqual([
+      [0, 0, 5000000000n, -1n],
+      [7, 6, -1n, v >= 2 ? 1700000000123n : -1n],
+    ]);
+  });
+});
 
 describe('Produce v3-8: kafka-python 2.0.2 captures', () => {
   const requestValue = (v: number): ProduceRequest => ({
