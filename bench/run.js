@@ -1,84 +1,160 @@
-// npm run bench: produce and consume throughput of the mq client against an mq broker running
-// in a separate process on this machine, written to a temp dir. Prints a table and writes
-// bench/results/<timestamp>.json. Sizes come from the environment so CI can run a short smoke:
-//   MQ_BENCH_RECORDS (default 2000000), MQ_BENCH_SIZE (default 100 bytes).
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+// npm run bench: mq's broker in its own process (bench/broker-process.js, logs in a temp dir) and
+// the clients in this one, on this machine. Runs every throughput scenario (record size x acks x
+// partitions x codec) with mq's client and then with kafkajs against the same broker, then the
+// end-to-end latency runs at a fixed offered rate, sampling the broker's RSS throughout. With
+// MQ_BENCH_SOAK_SECONDS it runs only the soak. Knobs: bench/lib/plan.js. Prints tables to stdout
+// (progress to stderr) and writes bench/results/<timestamp>.json. Nothing here asserts a timing.
+
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { Admin, Consumer, Producer } from '../dist/index.js';
+import { Admin } from '../dist/index.js';
+import { startBrokerProcess } from './lib/broker.js';
+import { acksName, planFromEnv } from './lib/plan.js';
+import { printLatency, printSettings, printSoak, printThroughput } from './lib/report.js';
+import { RssSampler } from './lib/rss.js';
+import { consumeKafkajs, produceKafkajs } from './workloads/kafkajs-throughput.js';
+import { runLatency } from './workloads/latency.js';
+import { consumeMq, produceMq } from './workloads/mq-throughput.js';
+import { runSoak } from './workloads/soak.js';
 
-const records = Number(process.env.MQ_BENCH_RECORDS ?? 2_000_000);
-const size = Number(process.env.MQ_BENCH_SIZE ?? 100);
+/**
+ * Broker settings besides the defaults: kafkajs consumers join a group, and Kafka's 3 s
+ * group.initial.rebalance.delay.ms (meant for many members starting together) would only add 3 s
+ * to each of its runs; Kafka's own development config sets 0 too.
+ */
+const BROKER_OVERRIDES = { 'group.initial.rebalance.delay.ms': '0' };
+const SOAK = { size: 100, acks: -1, partitions: 8 };
 
-async function startBrokerProcess(dir) {
-  const child = spawn(process.execPath, [new URL('./broker-process.js', import.meta.url).pathname, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const line = await new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`broker exited with ${code}`)));
-    createInterface({ input: child.stdout }).once('line', resolve);
-  });
-  return { child, port: JSON.parse(line).port };
-}
+const plan = planFromEnv(process.env);
+const log = (line) => process.stderr.write(`${line}\n`);
 
-async function produce(bootstrap, topic, acks) {
-  const producer = new Producer({ bootstrapServers: [bootstrap], acks, lingerMs: 5, batchSize: 1 << 20 });
-  await producer.connect();
-  const value = Buffer.alloc(size, 'x');
-  const start = process.hrtime.bigint();
-  let inflight = [];
-  for (let i = 0; i < records; i++) {
-    inflight.push(producer.send({ topic, partition: 0, value }));
-    // Bound memory: wait for a window of sends before queueing more.
-    if (inflight.length === 200_000) {
-      await Promise.all(inflight);
-      inflight = [];
-    }
+const machine = {
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cores: cpus().length,
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+  kernel: release(),
+  node: process.version,
+  loadAverageAtStart: loadavg(),
+};
+
+/** Bytes of a topic's .log files: what the broker stored for it, batch headers and compression included. */
+function storedBytes(dir, topic, partitions) {
+  let bytes = 0;
+  for (let p = 0; p < partitions; p++) {
+    const partitionDir = join(dir, `${topic}-${p}`);
+    for (const f of readdirSync(partitionDir)) if (f.endsWith('.log')) bytes += statSync(join(partitionDir, f)).size;
   }
-  await Promise.all(inflight);
-  await producer.flush();
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  await producer.close();
-  return seconds;
+  return bytes;
 }
 
-async function consume(bootstrap, topic) {
-  const consumer = new Consumer({ bootstrapServers: [bootstrap], maxPartitionBytes: 8 << 20, maxBytes: 64 << 20 });
-  await consumer.connect();
-  await consumer.assign([{ topic, partition: 0, offset: 'earliest' }]);
-  const start = process.hrtime.bigint();
-  let seen = 0;
-  while (seen < records) seen += (await consumer.poll(5000)).length;
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  await consumer.close();
-  return seconds;
+async function createTopic(admin, name, partitions) {
+  const [result] = await admin.createTopics([{ name, numPartitions: partitions }]);
+  if (result.error) throw result.error;
+}
+
+async function deleteTopic(admin, name) {
+  const [result] = await admin.deleteTopics([name]);
+  if (result.error) throw result.error;
+}
+
+function rates(records, size, seconds) {
+  return { seconds, recordsPerSec: records / seconds, mbPerSec: (records * size) / seconds / 1e6 };
+}
+
+/** One client's produce-then-consume run of a scenario on a fresh topic. */
+async function throughputRun(ctx, s, client) {
+  const { admin, bootstrap, dir, sampler } = ctx;
+  const records = client === 'mq' ? s.records : s.kafkajsRecords;
+  const topic = `bench-${client}-${s.size}-${acksName(s.acks)}-${s.partitions}-${s.codec}`;
+  await createTopic(admin, topic, s.partitions);
+  const mark = sampler.sample();
+  const args = { bootstrap, topic, records, size: s.size, acks: s.acks, codec: s.codec, partitions: s.partitions };
+  const produce = await (client === 'mq' ? produceMq : produceKafkajs)(args);
+  const stored = storedBytes(dir, topic, s.partitions);
+  const consume = await (client === 'mq' ? consumeMq : consumeKafkajs)(args);
+  const rss = sampler.summary(mark, sampler.sample());
+  await deleteTopic(admin, topic);
+  return {
+    records,
+    produce: rates(records, s.size, produce.seconds),
+    consume: rates(records, s.size, consume.seconds),
+    storedBytesPerRecord: stored / records,
+    brokerRssMaxMiB: rss.maxMiB,
+  };
+}
+
+async function throughputScenarios(ctx) {
+  const results = [];
+  for (const [i, s] of plan.scenarios.entries()) {
+    const mq = await throughputRun(ctx, s, 'mq');
+    const kafkajs = await throughputRun(ctx, s, 'kafkajs');
+    const ratio = { produce: mq.produce.recordsPerSec / kafkajs.produce.recordsPerSec, consume: mq.consume.recordsPerSec / kafkajs.consume.recordsPerSec };
+    results.push({ name: s.name, size: s.size, acks: acksName(s.acks), partitions: s.partitions, codec: s.codec, mq, kafkajs, ratio });
+    log(
+      `[${i + 1}/${plan.scenarios.length}] ${s.name}: mq ${Math.round(mq.produce.recordsPerSec)}/${Math.round(mq.consume.recordsPerSec)} rec/s, ` +
+        `kafkajs ${Math.round(kafkajs.produce.recordsPerSec)}/${Math.round(kafkajs.consume.recordsPerSec)} rec/s (produce/consume)`,
+    );
+  }
+  return results;
+}
+
+async function latencyRuns(ctx) {
+  const results = [];
+  for (const run of plan.latency.runs) {
+    const topic = `bench-latency-${acksName(run.acks)}`;
+    await createTopic(ctx.admin, topic, run.partitions);
+    const mark = ctx.sampler.sample();
+    const r = await runLatency({ bootstrap: ctx.bootstrap, topic, acks: run.acks, size: run.size, rate: plan.latency.rate, seconds: plan.latency.seconds, warmupSeconds: plan.latency.warmupSeconds });
+    const rss = ctx.sampler.summary(mark, ctx.sampler.sample());
+    await deleteTopic(ctx.admin, topic);
+    results.push({ name: run.name, acks: acksName(run.acks), size: run.size, partitions: run.partitions, ...r, brokerRssMaxMiB: rss.maxMiB });
+    log(`${run.name}: p50 ${r.latencyMs.p50.toFixed(3)} ms, p99 ${r.latencyMs.p99.toFixed(3)} ms`);
+  }
+  return results;
+}
+
+async function soak(ctx) {
+  const topic = 'bench-soak';
+  await createTopic(ctx.admin, topic, SOAK.partitions);
+  const reportEverySeconds = Math.max(1, Math.min(10, Math.round(plan.soakSeconds / 30)));
+  log(`soak: ${plan.soakSeconds} s of sustained produce + consume, a row every ${reportEverySeconds} s`);
+  const r = await runSoak({ bootstrap: ctx.bootstrap, topic, ...SOAK, seconds: plan.soakSeconds, reportEverySeconds, sampler: ctx.sampler });
+  await deleteTopic(ctx.admin, topic);
+  return { ...SOAK, acks: acksName(SOAK.acks), ...r };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'mq-bench-'));
-const { child, port } = await startBrokerProcess(dir);
-const bootstrap = `127.0.0.1:${port}`;
-const results = [];
+const broker = await startBrokerProcess(dir, BROKER_OVERRIDES);
+const sampler = new RssSampler(broker.pid, plan.rssIntervalMs);
+sampler.start();
+const admin = new Admin({ bootstrapServers: [broker.bootstrap] });
+const ctx = { admin, bootstrap: broker.bootstrap, dir, sampler };
+const report = { startedAt: new Date().toISOString(), machine, brokerOverrides: BROKER_OVERRIDES, plan };
 try {
-  const admin = new Admin({ bootstrapServers: [bootstrap] });
-  for (const acks of [1, -1]) {
-    const topic = `bench-acks${acks === 1 ? '1' : 'all'}`;
-    await admin.createTopics([{ name: topic, numPartitions: 1 }]);
-    const p = await produce(bootstrap, topic, acks);
-    const c = await consume(bootstrap, topic);
-    for (const [phase, seconds] of [['produce', p], ['consume', c]]) {
-      results.push({ phase, acks: acks === 1 ? '1' : 'all', records, recordBytes: size, seconds, recordsPerSec: records / seconds, mbPerSec: (records * size) / seconds / (1024 * 1024) });
-    }
+  if (plan.soakSeconds > 0) {
+    report.soak = await soak(ctx);
+  } else {
+    report.throughput = await throughputScenarios(ctx);
+    report.latency = await latencyRuns(ctx);
   }
-  await admin.close();
 } finally {
-  child.kill('SIGTERM');
-  await new Promise((resolve) => child.once('exit', resolve));
+  await admin.close();
+  sampler.stop();
+  await broker.stop();
   rmSync(dir, { recursive: true, force: true });
 }
+machine.loadAverageAtEnd = loadavg();
+report.brokerRss = { ...sampler.summary(), intervalMs: plan.rssIntervalMs, samples: sampler.samples };
 
-console.log(`mq client -> mq broker (separate processes), 1 partition, ${records} records of ${size} bytes, ${cpus().length} cores, node ${process.version}`);
-console.log('phase    acks  records/s     MB/s');
-for (const r of results) console.log(`${r.phase.padEnd(8)} ${r.acks.padEnd(5)} ${Math.round(r.recordsPerSec).toLocaleString('en-US').padStart(11)} ${r.mbPerSec.toFixed(1).padStart(8)}`);
+printSettings(report);
+if (report.soak) printSoak(report);
+else {
+  printThroughput(report);
+  printLatency(report);
+}
 const out = new URL('./results/', import.meta.url).pathname;
 mkdirSync(out, { recursive: true });
-writeFileSync(join(out, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`), JSON.stringify({ node: process.version, cores: cpus().length, results }, null, 2));
+const file = join(out, `${report.startedAt.replace(/[:.]/g, '-')}.json`);
+writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
+log(`results written to ${file}`);

@@ -231,6 +231,7 @@ const PRODUCER_SETTINGS: readonly Setting<ProducerConfig>[] = [
   setting('compression.type', 'compression', oneOf(COMPRESSION_TYPES)),
   setting('max.in.flight.requests.per.connection', 'maxInFlightRequests', int),
   setting('delivery.timeout.ms', 'deliveryTimeoutMs', int),
+  setting('enable.idempotence', 'idempotence', bool),
 ];
 
 const CONSUMER_SETTINGS: readonly Setting<ConsumerConfig>[] = [

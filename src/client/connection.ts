@@ -13,9 +13,11 @@
 // - Requests that expect no response (Produce with acks=0) settle when their bytes are flushed.
 //
 // Writes made in one tick are corked together and leave in one writev; request bodies arrive as
-// chunk lists from frame.ts (record batches are referenced, not copied). Incoming bytes are kept
-// as a list of chunks and a frame is cut out once all its bytes are there, so a large response
-// arriving in many pieces is copied once.
+// chunk lists from frame.ts (record batches are referenced, not copied). Reads land in one
+// reusable buffer until a frame's size prefix is in; then a buffer of the frame's size is
+// allocated and the socket reads straight into it. So a large response (a Fetch of many MB) is
+// never copied, and no buffer is allocated per read: a consumer spent a tenth of its time
+// copying fetched bytes, and more collecting the read buffers they came in.
 
 import net from 'node:net';
 import { createRequire } from 'node:module';
@@ -27,6 +29,9 @@ import { ApiVersions, type ApiVersionsRequest, type ApiVersionsResponse } from '
 import { Reader } from '../protocol/reader.js';
 import type { ApiSpec } from '../protocol/schema.js';
 import { ClosedError, ConnectionError, KafkaError, MqError, RequestTimeoutError } from './errors.js';
+
+/** Bytes a read may bring while no frame is being filled (Node reads 64 KiB at a time too). */
+const READ_BUFFER_SIZE = 65536;
 
 /** KIP-511 client software name; must match [a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])?. */
 const CLIENT_SOFTWARE_NAME = 'mq';
@@ -86,11 +91,14 @@ export class Connection {
   /** Outstanding requests by correlation id; a Map iterates in insertion order, oldest first. */
   private readonly inflight = new Map<number, Pending>();
 
-  /** Received bytes not yet cut into frames. */
-  private chunks: Buffer[] = [];
-  private buffered = 0;
-  /** Size of the frame being assembled, or -1 while its 4-byte size prefix is incomplete. */
-  private frameSize = -1;
+  /** Where reads land while no frame is being filled; what they bring is copied out. */
+  private readonly scratch = Buffer.allocUnsafe(READ_BUFFER_SIZE);
+  /** A size prefix that arrived in pieces. */
+  private readonly sizePrefix = Buffer.alloc(4);
+  private sizeFilled = 0;
+  /** The frame being filled, once its size is known, and how many of its bytes are in. */
+  private frame: Buffer | null = null;
+  private frameFilled = 0;
 
   private corked = false;
   private timer: NodeJS.Timeout | null = null;
@@ -183,7 +191,17 @@ export class Connection {
 
   private openSocket(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host: this.host, port: this.port });
+      const socket = net.connect({
+        host: this.host,
+        port: this.port,
+        onread: {
+          buffer: () => this.readBuffer(),
+          callback: (n, buf) => {
+            this.onRead(n, buf);
+            return true; // keep reading: false would pause the socket
+          },
+        },
+      });
       this.socket = socket;
       socket.setNoDelay(true);
       // Whatever ends the socket first becomes the close reason; before 'connect' it also
@@ -203,7 +221,6 @@ export class Connection {
       });
       socket.on('error', (err) => end(new ConnectionError(`connection to ${this.address} failed: ${err.message}`, { cause: err })));
       socket.on('close', () => end(new ConnectionError(`connection to ${this.address} closed by the broker`)));
-      socket.on('data', (data: Buffer) => this.onData(data));
     });
   }
 
@@ -310,53 +327,59 @@ export class Connection {
 
   // ------------------------------------------------------------------ framing
 
-  private onData(data: Buffer): void {
-    this.chunks.push(data);
-    this.buffered += data.length;
-    while (this.state !== 'closed') {
-      if (this.frameSize < 0) {
-        if (this.buffered < 4) return;
-        const size = this.take(4).readInt32BE(0);
-        if (size < 4) {
-          this.fail(new MqError('MQ_ERR_PROTOCOL', `broker ${this.address} sent a frame of size ${size}`));
-          return;
-        }
-        this.frameSize = size;
+  /** Node asks after every read where the next one goes: into the frame being filled, if any. */
+  private readBuffer(): Uint8Array {
+    return this.frame ? this.frame.subarray(this.frameFilled) : this.scratch;
+  }
+
+  private onRead(n: number, buf: Uint8Array): void {
+    if (buf !== this.scratch) {
+      // Straight into the frame: readBuffer() gave out exactly its missing bytes. (No frame: the
+      // connection failed meanwhile, and the bytes go nowhere.)
+      if (this.frame === null) return;
+      this.frameFilled += n;
+      if (this.frameFilled === this.frame.length) this.completeFrame();
+      return;
+    }
+    let pos = 0;
+    while (pos < n && this.state !== 'closed') {
+      const frame = this.frame;
+      if (frame === null) {
+        const take = Math.min(4 - this.sizeFilled, n - pos);
+        this.scratch.copy(this.sizePrefix, this.sizeFilled, pos, pos + take);
+        this.sizeFilled += take;
+        pos += take;
+        if (this.sizeFilled < 4) return;
+        this.sizeFilled = 0;
+        this.startFrame(this.sizePrefix.readInt32BE(0));
+      } else {
+        const take = Math.min(frame.length - this.frameFilled, n - pos);
+        this.scratch.copy(frame, this.frameFilled, pos, pos + take);
+        this.frameFilled += take;
+        pos += take;
+        if (this.frameFilled === frame.length) this.completeFrame();
       }
-      if (this.buffered < this.frameSize) return;
-      const frame = this.take(this.frameSize);
-      this.frameSize = -1;
-      this.onFrame(frame);
     }
   }
 
-  /** Removes the next n buffered bytes; a slice when they sit in one chunk, else one copy. */
-  private take(n: number): Buffer {
-    this.buffered -= n;
-    const first = this.chunks[0]!;
-    if (first.length >= n) {
-      if (first.length === n) this.chunks.shift();
-      else this.chunks[0] = first.subarray(n);
-      return first.subarray(0, n);
+  private startFrame(size: number): void {
+    if (size < 4) {
+      this.fail(new MqError('MQ_ERR_PROTOCOL', `broker ${this.address} sent a frame of size ${size}`));
+      return;
     }
-    const out = Buffer.allocUnsafe(n);
-    let copied = 0;
-    let used = 0;
-    while (copied < n) {
-      const chunk = this.chunks[used]!;
-      const want = n - copied;
-      if (chunk.length <= want) {
-        chunk.copy(out, copied);
-        copied += chunk.length;
-        used++;
-      } else {
-        chunk.copy(out, copied, 0, want);
-        this.chunks[used] = chunk.subarray(want);
-        copied = n;
-      }
+    try {
+      this.frame = Buffer.allocUnsafe(size);
+    } catch (err) {
+      this.fail(new MqError('MQ_ERR_PROTOCOL', `cannot hold the ${size}-byte frame broker ${this.address} announced: ${(err as Error).message}`, { cause: err }));
+      return;
     }
-    this.chunks.splice(0, used);
-    return out;
+    this.frameFilled = 0;
+  }
+
+  private completeFrame(): void {
+    const frame = this.frame!;
+    this.frame = null;
+    this.onFrame(frame);
   }
 
   private onFrame(frame: Buffer): void {
@@ -397,8 +420,8 @@ export class Connection {
     this.timerDeadline = Infinity;
     const pending = [...this.inflight.values()];
     this.inflight.clear();
-    this.chunks = [];
-    this.buffered = 0;
+    this.frame = null;
+    this.sizeFilled = 0;
     this.socket?.destroy();
     for (const p of pending) p.reject(error);
   }

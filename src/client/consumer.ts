@@ -35,16 +35,24 @@ import { Cluster, type TopicMetadata } from './cluster.js';
 import { backoffMs, numberOption, sleep, type ClientConfig } from './config.js';
 import { commitOffsets, CoordinatorLink, fetchOffsets, SIMPLE_COMMIT, type OffsetToCommit } from './coordinator.js';
 import { ClosedError, ConfigError, isRetriable, KafkaError, MqError } from './errors.js';
+import { FetchedRecord } from './fetched-record.js';
 import { GroupMember, type GroupHost, type GroupMemberConfig } from './group-member.js';
 import { isolationLevelCode, listOffsets, type IsolationLevel } from './list-offsets.js';
 
+/**
+ * The fields are computed from the fetched bytes when read (so a field never read costs nothing)
+ * and can be assigned like a plain object's.
+ */
 export interface ConsumerRecord {
   topic: string;
   partition: number;
   offset: bigint;
   timestamp: bigint;
   timestampType: TimestampType;
-  /** Slices of the fetched response: copy them to keep a small part of a large poll result. */
+  /**
+   * Slices of the fetched response, a new one on each read: copy them to keep a small part of a
+   * large poll result.
+   */
   key: Buffer | null;
   value: Buffer | null;
   headers: Array<{ key: string; value: Buffer | null }>;
@@ -130,7 +138,8 @@ interface PartitionState {
 interface Chunk {
   readonly state: PartitionState;
   readonly epoch: number;
-  readonly records: ConsumerRecord[];
+  /** One list per batch, as decoded: poll() joins them once. */
+  readonly records: ConsumerRecord[][];
   /** The partition's position once these records are returned. */
   readonly nextOffset: bigint;
   readonly bytes: number;
@@ -598,7 +607,7 @@ export class Consumer {
       c.state.buffered--;
       if (c.epoch !== c.state.epoch || !c.state.assigned) continue;
       c.state.position = c.nextOffset;
-      if (c.records.length > 0) lists.push(c.records);
+      for (const list of c.records) lists.push(list);
     }
     // Buffer space is free again: paused fetch loops resume.
     this.maybeFetch();
@@ -787,8 +796,11 @@ export class Consumer {
         (res) => {
           this.fetching.delete(leader);
           if (this.closed) return;
-          this.onFetchResponse(states, epochs, res);
+          const added = this.onFetchResponse(states, epochs, res);
           this.maybeFetch();
+          // A waiting poll() gets the records once the next Fetch is on the wire (a Connection
+          // writes on the next tick), so the broker serves it while the application works.
+          if (added) setImmediate(() => this.wake());
         },
         (err: unknown) => {
           this.fetching.delete(leader);
@@ -805,7 +817,8 @@ export class Consumer {
       );
   }
 
-  private onFetchResponse(states: PartitionState[], epochs: number[], res: FetchResponse): void {
+  /** Buffers the records of `res`; true when there are new ones for poll(). */
+  private onFetchResponse(states: PartitionState[], epochs: number[], res: FetchResponse): boolean {
     const byKey = new Map<string, FetchPartitionData>();
     for (const t of res.responses) for (const p of t.partitions) byKey.set(partitionKey(t.topic, p.partitionIndex), p);
     let added = false;
@@ -826,7 +839,7 @@ export class Consumer {
         this.fail(new MqError('MQ_ERR_PROTOCOL', `cannot decode records of ${state.topic}-${state.partition} at offset ${state.fetchOffset}: ${(err as Error).message}`, { cause: err }));
       }
     }
-    if (added) this.wake();
+    return added;
   }
 
   private onPartitionError(state: PartitionState, err: KafkaError): void {
@@ -846,7 +859,8 @@ export class Consumer {
     const raw = data.records;
     const bytes = raw === null ? Buffer.alloc(0) : Buffer.isBuffer(raw) ? raw : Buffer.concat(raw);
     if (bytes.length === 0) return false;
-    const batches = decodeRecordBatches(bytes);
+    // Records before the position (the first batch may start earlier) are left out by the decoder.
+    const batches = decodeRecordBatches(bytes, { record: FetchedRecord, source: state, fromOffset: state.fetchOffset });
     if (batches.length === 0) {
       // Only part of one batch fitted in partitionMaxBytes (a broker without KIP-74): ask for more.
       if (state.maxBytes >= this.maxBytes) {
@@ -862,7 +876,8 @@ export class Consumer {
       return false;
     }
     state.maxBytes = this.maxPartitionBytes;
-    const records: ConsumerRecord[] = [];
+    const records: ConsumerRecord[][] = [];
+    let count = 0;
     const aborted = this.isolationLevel === 1 ? new AbortedTransactions(data) : null;
     const from = state.fetchOffset;
     let nextOffset = from;
@@ -870,25 +885,13 @@ export class Consumer {
       const last = batch.header.baseOffset + BigInt(batch.header.lastOffsetDelta);
       if (last >= nextOffset) nextOffset = last + 1n;
       if (aborted?.skip(batch, last)) continue;
-      if (batch.isControl) continue;
-      const { topic, partition } = state;
-      for (const r of batch.records) {
-        if (r.offset < from) continue;
-        records.push({
-          topic,
-          partition,
-          offset: r.offset,
-          timestamp: r.timestamp,
-          timestampType: r.timestampType,
-          key: r.key,
-          value: r.value,
-          headers: r.headers as ConsumerRecord['headers'],
-        });
-      }
+      if (batch.isControl || batch.records.length === 0) continue;
+      records.push(batch.records);
+      count += batch.records.length;
     }
     if (nextOffset === from) return false;
     state.fetchOffset = nextOffset;
-    if (records.length === 0 && state.buffered === 0) {
+    if (count === 0 && state.buffered === 0) {
       // Only markers or records before the position: nothing to hand out, move on directly.
       state.position = nextOffset;
       return false;
@@ -896,7 +899,7 @@ export class Consumer {
     this.buffer.push({ state, epoch: state.epoch, records, nextOffset, bytes: bytes.length });
     state.buffered++;
     this.bufferedBytes += bytes.length;
-    return records.length > 0;
+    return count > 0;
   }
 
   private retryLater(state: PartitionState): void {
@@ -952,7 +955,7 @@ class AbortedTransactions {
   }
 
   /** Whether to drop `batch` (whose last offset is `last`); control batches are dropped anyway. */
-  skip(batch: DecodedBatch, last: bigint): boolean {
+  skip(batch: DecodedBatch<ConsumerRecord>, last: bigint): boolean {
     const producerId = batch.header.producerId;
     if (producerId < 0n) return false;
     while (this.pending.length > 0 && this.pending[0]!.firstOffset <= last) this.abortedProducers.add(this.pending.shift()!.producerId);

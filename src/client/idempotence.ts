@@ -20,7 +20,10 @@
 // lost batch was written (Java's maybeResolveSequences).
 //
 // A partition's sequences belong to one producer id and epoch; after a new pair arrives they
-// restart at 0 once the partition has nothing in flight under the old one.
+// restart at 0 once the partition has nothing in flight under the old one. A broker takes any
+// sequence from a producer it holds no state for (Kafka since KIP-360), so until the first batch of
+// a pair is acknowledged on a partition nothing else is sent there: a retried first batch could
+// otherwise land after the batches behind it.
 
 /** The producer id and epoch from InitProducerId; a new object for every answer. */
 export interface ProducerIdAndEpoch {
@@ -78,6 +81,7 @@ export class PartitionSequences<B extends SequencedBatch> {
       this.hole = false;
       return 'stamp';
     }
+    if (this.lastAcked === NO_SEQUENCE && this.inflight.length > 0) return 'wait';
     if (this.unresolvedNext === null) return 'stamp';
     if (this.inflight.length > 0) return 'wait';
     if (incrementSequence(this.lastAcked, 1) === this.nextSequence) {

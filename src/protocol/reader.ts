@@ -180,3 +180,68 @@ export class Reader {
     return n;
   }
 }
+
+// Record fields are read in the consumer's hot loop by these plain functions over (buffer,
+// position) rather than through a Reader: V8 inlines them and nothing is allocated. Each returns
+// the value and leaves the position after it in `varintEnd`, a second return value without a
+// pair object. Reads past `end` throw a DecodeError as Reader's do.
+
+/** Position after the varint read by the last readVarint/readVarlong call. */
+export let varintEnd = 0;
+
+/** Zigzag varint of up to 32 bits at `pos` (record fields: lengths, deltas). */
+export function readVarint(buf: Buffer, pos: number, end: number): number {
+  if (pos < end) {
+    const b = buf[pos]!;
+    if (b < 0x80) {
+      varintEnd = pos + 1;
+      return (b >>> 1) ^ -(b & 1);
+    }
+  }
+  const start = pos;
+  let u = 0;
+  for (let shift = 0; ; shift += 7) {
+    if (pos >= end) throw new DecodeError('truncated varint', start);
+    const b = buf[pos++]!;
+    if (shift === 28 && b > 0x0f) throw new DecodeError('varint longer than 32 bits', start);
+    u |= (b & 0x7f) << shift;
+    if (b < 0x80) break;
+  }
+  varintEnd = pos;
+  return (u >>> 1) ^ -(u & 1);
+}
+
+const MAX_SAFE_BIGINT = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * Zigzag varlong at `pos` (record timestamp deltas): a number when it has at most 7 bytes
+ * (|value| < 2^48, exact as a number), which saves the BigInt arithmetic of Reader.varlong;
+ * longer ones are read by Reader.varlong and stay bigints unless they fit a safe integer.
+ */
+export function readVarlong(buf: Buffer, pos: number, end: number): number | bigint {
+  const start = pos;
+  let u = 0;
+  let scale = 1;
+  for (let i = 0; i < 7; i++) {
+    if (pos >= end) throw new DecodeError('truncated varlong', start);
+    const b = buf[pos++]!;
+    u += (b & 0x7f) * scale;
+    if (b < 0x80) {
+      varintEnd = pos;
+      // Zigzag by arithmetic: bit operations would cut u to 32 bits. `u & 1` is still right, as
+      // ToInt32 keeps the low bits.
+      return (u & 1) === 0 ? u / 2 : -(u + 1) / 2;
+    }
+    scale *= 0x80;
+  }
+  const r = new Reader(buf, start, end);
+  const value = r.varlong();
+  varintEnd = r.offset;
+  return value >= -MAX_SAFE_BIGINT && value <= MAX_SAFE_BIGINT ? Number(value) : value;
+}
+
+/** Position after the varint at `pos`, for bytes already validated (no bounds check beyond the buffer's). */
+export function skipVarint(buf: Buffer, pos: number): number {
+  while (buf[pos++]! >= 0x80);
+  return pos;
+}

@@ -112,6 +112,11 @@ export class Writer {
       this.flushedBytes += b.length;
       return this;
     }
+    return this.copy(b);
+  }
+
+  /** Appends bytes by copying, whatever their size: for output that must end up contiguous. */
+  copy(b: Buffer): this {
     this.ensure(b.length);
     b.copy(this.buf, this.pos);
     this.pos += b.length;
@@ -161,8 +166,10 @@ export class Writer {
     if (this.pos === 0) return;
     this.chunks.push(this.buf.subarray(0, this.pos));
     this.flushedBytes += this.pos;
-    // The flushed slice keeps the old memory alive; start a fresh buffer for what follows.
-    this.buf = Buffer.allocUnsafe(Math.max(256, this.buf.length - this.pos));
+    // Go on writing into the rest of the same buffer: the flushed chunk is a view of the part
+    // before it. Allocating a fresh buffer here instead cost a near-full-size allocation for
+    // every referenced blob.
+    this.buf = this.buf.length - this.pos >= 256 ? this.buf.subarray(this.pos) : Buffer.allocUnsafe(256);
     this.pos = 0;
   }
 

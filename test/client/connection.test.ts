@@ -119,6 +119,43 @@ describe('Connection: framing and correlation', () => {
     expect(c.inflightCount).toBe(0);
   });
 
+  it('reads a frame larger than its read buffer in place, between small frames sharing its chunks', async () => {
+    await setup();
+    let held: Buffer[] = [];
+    let n = 0;
+    // The middle response names enough topics to be several read buffers long.
+    const big = Array.from({ length: 4000 }, (_, i) => ({ errorCode: 0, name: `topic-${i}`, topicId: Buffer.alloc(16), isInternal: false, partitions: [], topicAuthorizedOperations: 0 }));
+    broker.handlers.set(3, () => ({ ...emptyMetadata, clusterId: `c${n}`, topics: n++ === 1 ? big : [] }));
+    const c = connect();
+    await c.connect();
+    broker.writeFrames = (frames, socket) => {
+      held.push(...frames);
+      if (n < 3) return;
+      const all = Buffer.concat(held);
+      held = [];
+      expect(all.length).toBeGreaterThan(2 * 65536);
+      // Cuts: inside the first size prefix, inside the big frame, and one piece holding the big
+      // frame's end with all of the last frame.
+      const cuts = [2, 1000, 70_000, all.length - 300, all.length];
+      let from = 0;
+      const next = (): void => {
+        const to = cuts.shift();
+        if (to === undefined) return;
+        socket.write(all.subarray(from, to), () => setTimeout(next, 2));
+        from = to;
+      };
+      next();
+    };
+    const results = await Promise.all([0, 1, 2].map(() => c.send<MetadataRequest, MetadataResponse>(Metadata, metadataRequest)));
+    expect(results.map((r) => [r.clusterId, r.topics.length])).toEqual([
+      ['c0', 0],
+      ['c1', 4000],
+      ['c2', 0],
+    ]);
+    expect(results[1]!.topics[3999]!.name).toBe('topic-3999');
+    expect(c.inflightCount).toBe(0);
+  });
+
   it('closes the connection on a response with an unexpected correlation id', async () => {
     await setup();
     broker.handlers.set(3, () => emptyMetadata);

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Consumer, type ConsumerConfig, type ConsumerRecord } from '../../src/client/consumer.js';
 import { ErrorCode } from '../../src/protocol/error-codes.js';
@@ -245,6 +246,38 @@ describe('Consumer: fetch responses', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(cluster.brokers[0]!.requests(1).length).toBe(fetchesWhileFull);
     expect([...first, ...(await pollUntil(c, 10 - first.length))]).toHaveLength(10);
+  });
+});
+
+describe('Consumer: records', () => {
+  it('carry their partition, headers and fields, which can be reassigned and show in console.log', async () => {
+    const c = await setup({ t: 2 });
+    const batch = encodeRecordBatch([{ key: Buffer.from('k'), value: Buffer.from('v'), headers: [{ key: 'h', value: Buffer.from('x') }], timestamp: 5n }]);
+    cluster.append('t', 1, batch);
+    await c.assign([{ topic: 't', partition: 1, offset: 'earliest' }]);
+    const [r] = await pollUntil(c, 1);
+    expect(r).toMatchObject({ topic: 't', partition: 1, offset: 0n, timestamp: 5n, timestampType: 'CreateTime', key: Buffer.from('k'), value: Buffer.from('v') });
+    expect(r!.headers).toEqual([{ key: 'h', value: Buffer.from('x') }]);
+    expect(inspect(r)).toBe(
+      inspect({ topic: 't', partition: 1, offset: 0n, timestamp: 5n, timestampType: 'CreateTime', key: Buffer.from('k'), value: Buffer.from('v'), headers: [{ key: 'h', value: Buffer.from('x') }] }),
+    );
+    r!.topic = 'renamed';
+    r!.partition = 9;
+    r!.value = Buffer.from('w');
+    expect([r!.topic, r!.partition, r!.value!.toString(), r!.key!.toString()]).toEqual(['renamed', 9, 'w', 'k']);
+  });
+
+  it('reports a batch that fails to decode, and reads it once it decodes', async () => {
+    const c = await setup({ t: 1 });
+    produce('t', 0, ['a', 'b']);
+    produce('t', 0, ['c']);
+    const stored = cluster.logs.get('t-0')!.batches[1]!;
+    stored[stored.length - 1]! ^= 0xff; // inside the value: the CRC no longer matches
+    await c.assign([{ topic: 't', partition: 0, offset: 'earliest' }]);
+    await expect(pollUntil(c, 1)).rejects.toMatchObject({ code: 'MQ_ERR_PROTOCOL' });
+    stored[stored.length - 1]! ^= 0xff;
+    expect(values(await pollUntil(c, 3))).toEqual(['a', 'b', 'c']);
+    expect(c.position('t', 0)).toBe(3n);
   });
 });
 

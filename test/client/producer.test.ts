@@ -19,6 +19,9 @@ afterEach(async () => {
 
 async function setup(topics: Record<string, number>, nodes = 1, config: Partial<ProducerConfig> = {}): Promise<Producer> {
   cluster = await FakeCluster.start(nodes);
+  // The producer is idempotent by default (acks -1): every broker hands out producer ids.
+  let nextProducerId = 1000n;
+  for (const b of cluster.brokers) b.handlers.set(22, () => ({ throttleTimeMs: 0, errorCode: 0, producerId: nextProducerId++, producerEpoch: 0 }));
   for (const [name, n] of Object.entries(topics)) cluster.addTopic(name, n);
   producer = new Producer({ bootstrapServers: [cluster.bootstrap], retryBackoffMs: 10, ...config });
   return producer;

@@ -139,7 +139,7 @@ print(json.dumps({'split': split, 'values': sorted(v for _, s in state.values() 
     const third = python(`
 import json
 from kafka import KafkaConsumer
-c = KafkaConsumer('py-groups', group_id='py-g', bootstrap_servers='${b.bootstrap}', auto_offset_reset='earliest', enable_auto_commit=False, consumer_timeout_ms=5000)
+c = KafkaConsumer('py-groups', group_id='py-g', bootstrap_servers='${b.bootstrap}', auto_offset_reset='earliest', enable_auto_commit=False, consumer_timeout_ms=30000)
 values = []
 for m in c:
     values.append(m.value.decode())

@@ -3,7 +3,7 @@
 // encoders written here with plain BigInt arithmetic (no bit tricks shared with src/).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DecodeError, Reader } from '../../src/protocol/reader.js';
+import { DecodeError, Reader, readVarint, readVarlong, skipVarint, varintEnd } from '../../src/protocol/reader.js';
 import { refBigEndian as be, refBytes, refCompactBytes, refCompactString as compactStr, refString as int16Str, refUvarint, refZigzag } from './reference.js';
 
 const int32 = fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 });
@@ -169,6 +169,46 @@ describe('varints against a reference implementation (fast-check)', () => {
         expect(r.offset).toBe(enc.length);
       }),
     );
+  });
+});
+
+describe('readVarint / readVarlong: the record decoder\'s cursor functions', () => {
+  /** Reads at offset 1 of `bytes` padded on both sides, checking varintEnd lands just past it. */
+  function atOffset<T>(bytes: Buffer, read: (buf: Buffer, pos: number, end: number) => T): T {
+    const buf = Buffer.concat([b(0xaa), bytes, b(0x80)]);
+    const v = read(buf, 1, 1 + bytes.length);
+    expect(varintEnd).toBe(1 + bytes.length);
+    return v;
+  }
+
+  it.each(VARINT)('readVarint %d', (value, bytes) => {
+    expect(atOffset(bytes, readVarint)).toBe(value);
+  });
+  it.each(VARLONG)('readVarlong %s', (value, bytes) => {
+    const v = atOffset(bytes, readVarlong);
+    // A number whenever exact, a bigint only beyond the safe integers.
+    expect(typeof v).toBe(value >= -(2n ** 53n) + 1n && value <= 2n ** 53n - 1n ? 'number' : 'bigint');
+    expect(BigInt(v)).toBe(value);
+  });
+  it('agrees with Reader on any int32 and int64 (fast-check)', () => {
+    fc.assert(
+      fc.property(int32, int64, (i, l) => {
+        expect(atOffset(refUvarint(refZigzag(BigInt(i))), readVarint)).toBe(i);
+        expect(BigInt(atOffset(refUvarint(refZigzag(l)), readVarlong))).toBe(l);
+      }),
+    );
+  });
+  it('throws at the end bound, not the buffer end, and reports the varint start', () => {
+    const buf = b(0x00, 0x80, 0x80, 0x01);
+    expect(decodeErrorAt(() => readVarint(buf, 1, 3)).offset).toBe(1);
+    expect(decodeErrorAt(() => readVarlong(buf, 1, 3)).offset).toBe(1);
+    expect(decodeErrorAt(() => readVarint(buf, 4, 4)).offset).toBe(4);
+    decodeErrorAt(() => readVarint(b(0xff, 0xff, 0xff, 0xff, 0xff, 0x01), 0, 6));
+    decodeErrorAt(() => readVarlong(b(0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02), 0, 10));
+  });
+  it('skipVarint steps over one varint', () => {
+    expect(skipVarint(b(0x05, 0x81, 0x80, 0x01, 0x07), 1)).toBe(4);
+    expect(skipVarint(b(0x05, 0x81, 0x80, 0x01, 0x07), 0)).toBe(1);
   });
 });
 

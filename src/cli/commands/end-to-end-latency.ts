@@ -36,7 +36,7 @@ const USAGE = 'USAGE: mq end-to-end-latency broker_list topic num_messages produ
 /** EndToEndLatency.POLL_TIMEOUT_MS */
 const POLL_TIMEOUT_MS = 60_000;
 
-export interface LatencyPlan {
+interface LatencyPlan {
   brokers: string;
   topic: string;
   numMessages: number;
@@ -53,7 +53,7 @@ function parseJavaInt(s: string): number {
 }
 
 /** EndToEndLatency.execute's argument checks, in its order and with its messages. */
-export function latencyPlan(args: readonly string[]): LatencyPlan {
+function latencyPlan(args: readonly string[]): LatencyPlan {
   if (args.length !== 5 && args.length !== 6) throw new CliError(USAGE);
   const [brokers, topic, rawCount, acks, rawSize, file] = args as [string, string, string, string, string, string | undefined];
   const numMessages = parseJavaInt(rawCount);
@@ -143,12 +143,12 @@ async function measure(
     await producer.send({ topic: plan.topic, value: sent });
     const records = await consumer.poll(POLL_TIMEOUT_MS);
     const elapsed = process.hrtime.bigint() - begin;
-    if (records.length === 0) throw new CliError(`poll() timed out before finding a result (timeout:[${POLL_TIMEOUT_MS}])`);
+    if (records.length === 0) throw new Error(`poll() timed out before finding a result (timeout:[${POLL_TIMEOUT_MS}])`);
     const read = records[0]!.value ?? Buffer.alloc(0);
     if (!read.equals(sent)) {
-      throw new CliError(`The message read [${read.toString('utf8')}] did not match the message sent [${sent.toString('utf8')}]`);
+      throw new Error(`The message read [${read.toString('utf8')}] did not match the message sent [${sent.toString('utf8')}]`);
     }
-    if (records.length !== 1) throw new CliError(`Only one result was expected during this test. We found [${records.length}]`);
+    if (records.length !== 1) throw new Error(`Only one result was expected during this test. We found [${records.length}]`);
     if (i % 1000 === 0) say(progressLine(i, elapsed));
     latencies.push(elapsed);
     live.done = i + 1;

@@ -75,7 +75,7 @@ function double(value: string): number {
   return n;
 }
 
-export interface ProducerPerfPlan {
+interface ProducerPerfPlan {
   topic: string;
   numRecords: number;
   throughput: number;
@@ -89,7 +89,7 @@ export interface ProducerPerfPlan {
  * Checks the arguments as argparse4j and ConfigPostProcessor do, in their order, with their
  * messages; `fileProps` is the config file's content.
  */
-export function producerPerfPlan(o: ProducerPerfOptions, fileProps: Readonly<Record<string, string>>): ProducerPerfPlan {
+function producerPerfPlan(o: ProducerPerfOptions, fileProps: Readonly<Record<string, string>>): ProducerPerfPlan {
   if (o.topic === undefined) throw new CliError('argument --topic is required');
   if (o.numRecords === undefined) throw new CliError('argument --num-records is required');
   if (o.throughput === undefined) throw new CliError('argument --throughput is required');
@@ -244,8 +244,8 @@ async function sendAll(
       ctx.stderr.write(`unable to produce a record: ${message}\n`);
     }
   };
-  // One pair of handlers per millisecond (and value size) instead of two closures per record:
-  // at a million records a second that is most of the garbage the loop would make.
+  // One pair of handlers per millisecond (and value size) instead of two closures per record,
+  // which at a million records a second is garbage worth not making.
   let tickMs = -1;
   let handlerMs = -1;
   let handlerBytes = -1;
@@ -365,7 +365,7 @@ export function producerPerfTestCommand(ctx: CliContext): Command {
     // joins them, which loses nothing and reads the same for a single list.
     .option(
       '--producer-props <prop=value...>',
-      'producer configs, space separated, e.g. bootstrap.servers=localhost:9092 acks=1; they take precedence over --producer.config',
+      'producer configs, space separated, e.g. bootstrap.servers=localhost:9092 acks=1 (buffer.memory bounds the records awaiting acknowledgement); they take precedence over --producer.config',
     )
     .option('--producer.config <file>', 'producer config properties file (same as --command-config)')
     .option('--print-metrics', 'print metrics at the end: the records sent and failed and the time spent waiting for buffer.memory, as measured by the tool')

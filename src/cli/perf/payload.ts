@@ -17,7 +17,7 @@ const POOL_BYTES = 1 << 20;
 const TWO_POW_32 = 2 ** 32;
 
 /** mulberry32: a small, fast seeded generator of uniform 32-bit unsigned integers. */
-export function seededRandom(seed: number): () => number {
+function seededRandom(seed: number): () => number {
   let a = seed | 0;
   return () => {
     a = (a + 0x6d2b79f5) | 0;

@@ -27,7 +27,7 @@ export interface TotalView extends WindowView {
 
 const MB = 1024 * 1024;
 /** Kafka's Stats.reportingInterval. */
-export const REPORTING_INTERVAL_MS = 5000;
+const REPORTING_INTERVAL_MS = 5000;
 const MAX_SAMPLES = 500_000;
 
 function rates(v: WindowView): { recordsPerSec: number; mbPerSec: number; avgLatencyMs: number } {

@@ -22,7 +22,7 @@ const LONG_MAX = 0x7fffffffffffffffn;
 /** The longest setTimeout delay; a longer one fires at once. */
 const MAX_TIMER_MS = 0x7fffffff;
 
-export const systemClock: ThrottlerClock = {
+const systemClock: ThrottlerClock = {
   nanoTime: () => process.hrtime.bigint(),
   sleep: (ms, wake) =>
     new Promise((resolve) => {

@@ -24,11 +24,14 @@
 // headers [keyLength varint | utf-8 key | valueLength varint (-1 null) | value]. The varints are
 // zigzag (Writer.varint/varlong), unlike the unsigned varints of KIP-482 messages.
 
-import { DecodeError, Reader } from '../reader.js';
+import { DecodeError, readVarint, readVarlong, varintEnd } from '../reader.js';
 import { Writer } from '../writer.js';
 import { compress, compressionName, CompressionType, decompress, type CompressionId, type CompressionName } from './compression.js';
 import { crc32c } from './crc32c.js';
+import { DecodedRecord, RecordSection } from './decoded-record.js';
 import { decodeLegacyEntry, LEGACY_MIN_SIZE } from './legacy-records.js';
+
+export { DecodedRecord, RecordSection } from './decoded-record.js';
 
 export const BATCH_HEADER_SIZE = 61;
 /** baseOffset + batchLength: the bytes of a batch (or legacy entry) that batchLength does not count. */
@@ -102,30 +105,36 @@ export interface EncodeBatchOptions {
   timestampType?: TimestampType;
 }
 
-export interface DecodedRecord {
-  offset: bigint;
-  timestamp: bigint;
-  timestampType: TimestampType;
-  /** Subarrays of the input (or of the decompressed section): copy to keep beyond its life. */
-  key: Buffer | null;
-  value: Buffer | null;
-  headers: RecordHeader[];
-}
-
-export interface DecodedBatch {
+export interface DecodedBatch<R = DecodedRecord> {
   /** For legacy v0/v1 entries: synthesised (producer fields -1, baseOffset = first record). */
   header: BatchHeader;
   compression: CompressionName;
   timestampType: TimestampType;
   isTransactional: boolean;
   isControl: boolean;
-  records: DecodedRecord[];
+  records: R[];
 }
 
 export interface DecodeOptions {
   /** Default true. Skipping is for bytes already verified, e.g. re-reading a segment. */
   verifyCrc?: boolean;
+  /**
+   * Records of data batches below this offset are validated but left out (a fetch returns whole
+   * batches, so the first may start before the offset asked for). Control batches keep theirs:
+   * a marker tells how to treat the batches before it.
+   */
+  fromOffset?: bigint;
 }
+
+/** Builds the records as the caller's subclass of DecodedRecord (the consumer's add topic and partition). */
+export interface DecodeAsOptions<S, R> extends DecodeOptions {
+  record: RecordClass<S, R>;
+  /** What the records came from, reachable from each of them through its section. */
+  source: S;
+}
+
+/** `pos`: where the record's timestampDelta starts in section.buf; headers null when it has none. */
+export type RecordClass<S, R> = new (section: RecordSection<S>, pos: number, headers: RecordHeader[] | null) => R;
 
 /** Reads the fixed header at `offset`; meaningful only when the magic byte is 2. Never touches records. */
 export function readBatchHeader(buf: Buffer, offset = 0): BatchHeader {
@@ -292,7 +301,7 @@ export function encodeRecordBatch(records: readonly ProducerRecordInput[], opts:
     const compressed = compress(codec, section.toBuffer());
     const w = new Writer(BATCH_HEADER_SIZE + compressed.length);
     writeHeader(w, compressed.length);
-    out = w.raw(compressed).toBuffer();
+    out = w.copy(compressed).toBuffer();
   }
   out.writeUInt32BE(crc32c(out.subarray(ATTRIBUTES_OFFSET)), CRC_OFFSET);
   return out;
@@ -328,19 +337,35 @@ function writeRecords(
 
 function writeBytes(w: Writer, b: Buffer | null): void {
   if (b === null) w.varint(-1);
-  else w.varint(b.length).raw(b);
+  else w.varint(b.length).copy(b); // copied: the batch is one contiguous buffer for its CRC
 }
 
 // ---- decoding ----------------------------------------------------------------------------
 
+/** Everything the batch decoders need besides the bytes, resolved once per call. */
+export interface Decoding<S, R> {
+  readonly verifyCrc: boolean;
+  readonly fromOffset: bigint | undefined;
+  readonly record: RecordClass<S, R>;
+  readonly source: S;
+}
+
 /**
  * Decodes every complete batch in `buf` (v2, and legacy v0/v1 message-set entries). A fetch
  * response may end with a batch cut short by the fetch size limit: decoding stops silently
- * there. Anything malformed before that point throws a DecodeError.
+ * there. Anything malformed before that point throws a DecodeError. Every field of every record
+ * is checked here, though records compute their offset, timestamp, key and value on access.
  */
-export function decodeRecordBatches(buf: Buffer, opts: DecodeOptions = {}): DecodedBatch[] {
-  const verifyCrc = opts.verifyCrc ?? true;
-  const batches: DecodedBatch[] = [];
+export function decodeRecordBatches(buf: Buffer, opts?: DecodeOptions): DecodedBatch[];
+export function decodeRecordBatches<S, R>(buf: Buffer, opts: DecodeAsOptions<S, R>): Array<DecodedBatch<R>>;
+export function decodeRecordBatches<S, R>(buf: Buffer, opts: DecodeOptions & Partial<DecodeAsOptions<S, R>> = {}): Array<DecodedBatch<R>> {
+  const decoding: Decoding<S, R> = {
+    verifyCrc: opts.verifyCrc ?? true,
+    fromOffset: opts.fromOffset,
+    record: opts.record ?? (DecodedRecord as RecordClass<unknown, unknown> as RecordClass<S, R>),
+    source: opts.source as S,
+  };
+  const batches: Array<DecodedBatch<R>> = [];
   let pos = 0;
   while (buf.length - pos >= LOG_OVERHEAD) {
     const batchLength = buf.readInt32BE(pos + BATCH_LENGTH_OFFSET);
@@ -351,12 +376,12 @@ export function decodeRecordBatches(buf: Buffer, opts: DecodeOptions = {}): Deco
     if (end > buf.length) break;
     const magic = buf.readInt8(pos + MAGIC_OFFSET);
     if (magic === 2) {
-      batches.push(decodeBatch(buf, pos, end, verifyCrc));
+      batches.push(decodeBatch(buf, pos, end, decoding));
     } else if (magic === 0 || magic === 1) {
       if (end - pos < LEGACY_MIN_SIZE[magic]) {
         throw new DecodeError(`legacy message of ${end - pos} bytes is too small`, pos + BATCH_LENGTH_OFFSET, 'messageSize');
       }
-      batches.push(decodeLegacyEntry(buf.subarray(pos, end), verifyCrc));
+      batches.push(decodeLegacyEntry(buf, pos, end, decoding));
     } else {
       throw new DecodeError(`unknown record batch magic ${magic}`, pos + MAGIC_OFFSET, 'magic');
     }
@@ -365,64 +390,81 @@ export function decodeRecordBatches(buf: Buffer, opts: DecodeOptions = {}): Deco
   return batches;
 }
 
-function decodeBatch(buf: Buffer, pos: number, end: number, verifyCrc: boolean): DecodedBatch {
+function decodeBatch<S, R>(buf: Buffer, pos: number, end: number, decoding: Decoding<S, R>): DecodedBatch<R> {
   if (end - pos < BATCH_HEADER_SIZE) throw new DecodeError(`record batch of ${end - pos} bytes is shorter than its header`, pos + BATCH_LENGTH_OFFSET, 'batchLength');
   const header = readBatchHeader(buf, pos);
-  if (verifyCrc) {
+  if (decoding.verifyCrc) {
     const computed = computeBatchCrc(buf, pos, header.batchLength);
     if (computed !== header.crc) {
       throw new DecodeError(`record batch at offset ${header.baseOffset} has crc ${header.crc}, computed ${computed}`, pos + CRC_OFFSET, 'crc');
     }
   }
   const compression = compressionName(header.attributes & ATTR_COMPRESSION_MASK);
-  const r =
-    compression === 'none'
-      ? new Reader(buf, pos + BATCH_HEADER_SIZE, end)
-      : new Reader(decompress(compression, buf.subarray(pos + BATCH_HEADER_SIZE, end)));
-  const logAppendTime = (header.attributes & ATTR_LOG_APPEND_TIME) !== 0;
-  const timestampType: TimestampType = logAppendTime ? 'LogAppendTime' : 'CreateTime';
-  const records: DecodedRecord[] = [];
-  for (let i = 0; i < header.recordCount; i++) {
-    const length = r.varint();
-    const start = r.offset;
-    r.int8(); // record attributes: unused by every version so far
-    const timestampDelta = r.varlong();
-    const offsetDelta = r.varint();
-    const key = readBytes(r);
-    const value = readBytes(r);
-    const headerCount = r.varint();
-    if (headerCount < 0 || headerCount > r.remaining) throw new DecodeError(`invalid record header count ${headerCount}`, r.offset, 'headerCount');
-    const headers: RecordHeader[] = [];
-    for (let h = 0; h < headerCount; h++) {
-      const keyLength = r.varint();
-      if (keyLength < 0) throw new DecodeError('null record header key', r.offset, 'headerKey');
-      const headerKey = r.raw(keyLength).toString('utf8');
-      headers.push({ key: headerKey, value: readBytes(r) });
-    }
-    if (r.offset - start !== length) {
-      throw new DecodeError(`record ${i} declares ${length} bytes but its fields take ${r.offset - start}`, start, 'length');
-    }
-    records.push({
-      offset: header.baseOffset + BigInt(offsetDelta),
-      timestamp: logAppendTime ? header.maxTimestamp : header.baseTimestamp + timestampDelta,
-      timestampType,
-      key,
-      value,
-      headers,
-    });
+  let data = buf;
+  let at = pos + BATCH_HEADER_SIZE;
+  let dataEnd = end;
+  if (compression !== 'none') {
+    data = decompress(compression, buf.subarray(at, end));
+    at = 0;
+    dataEnd = data.length;
   }
-  if (r.remaining !== 0) throw new DecodeError(`${r.remaining} bytes left after the batch's ${header.recordCount} records`, r.offset, 'records');
+  const timestampType: TimestampType = (header.attributes & ATTR_LOG_APPEND_TIME) !== 0 ? 'LogAppendTime' : 'CreateTime';
+  const isControl = (header.attributes & ATTR_CONTROL) !== 0;
+  const section = new RecordSection(decoding.source, data, header.baseOffset, header.baseTimestamp, header.maxTimestamp, timestampType);
+  // Offset deltas are int32s: comparing them as numbers spares a bigint per record.
+  const minDelta = decoding.fromOffset === undefined || isControl ? -Infinity : Number(decoding.fromOffset - header.baseOffset);
+  const Record = decoding.record;
+  const records: R[] = [];
+  for (let i = 0; i < header.recordCount; i++) {
+    const length = readVarint(data, at, dataEnd);
+    const start = varintEnd;
+    // The attributes byte at `start` is unused by every record version so far.
+    if (start >= dataEnd) throw new DecodeError('truncated record', start, 'attributes');
+    readVarlong(data, start + 1, dataEnd); // timestampDelta: read again when asked for
+    const offsetDelta = readVarint(data, varintEnd, dataEnd);
+    at = skipBytes(data, varintEnd, dataEnd); // key
+    at = skipBytes(data, at, dataEnd); // value
+    const headerCount = readVarint(data, at, dataEnd);
+    at = varintEnd;
+    if (headerCount < 0 || headerCount > dataEnd - at) throw new DecodeError(`invalid record header count ${headerCount}`, at, 'headerCount');
+    let headers: RecordHeader[] | null = null;
+    if (headerCount > 0) {
+      headers = [];
+      for (let h = 0; h < headerCount; h++) {
+        const keyLength = readVarint(data, at, dataEnd);
+        if (keyLength < 0) throw new DecodeError('null record header key', varintEnd, 'headerKey');
+        const keyStart = varintEnd;
+        const valueLength = readVarint(data, bytesEnd(keyStart, keyLength, dataEnd), dataEnd);
+        const valueStart = varintEnd;
+        at = bytesEnd(valueStart, valueLength, dataEnd);
+        headers.push({ key: data.toString('utf8', keyStart, keyStart + keyLength), value: valueLength < 0 ? null : data.subarray(valueStart, at) });
+      }
+    }
+    if (at - start !== length) {
+      throw new DecodeError(`record ${i} declares ${length} bytes but its fields take ${at - start}`, start, 'length');
+    }
+    if (offsetDelta >= minDelta) records.push(new Record(section, start + 1, headers));
+  }
+  if (at !== dataEnd) throw new DecodeError(`${dataEnd - at} bytes left after the batch's ${header.recordCount} records`, at, 'records');
   return {
     header,
     compression,
     timestampType,
     isTransactional: (header.attributes & ATTR_TRANSACTIONAL) !== 0,
-    isControl: (header.attributes & ATTR_CONTROL) !== 0,
+    isControl,
     records,
   };
 }
 
-function readBytes(r: Reader): Buffer | null {
-  const n = r.varint();
-  return n < 0 ? null : r.raw(n);
+/** Position after a length-prefixed byte field (length varint, -1 for null) at `pos`. */
+function skipBytes(buf: Buffer, pos: number, end: number): number {
+  const length = readVarint(buf, pos, end);
+  return bytesEnd(varintEnd, length, end);
+}
+
+/** Position after `length` bytes from `pos` (none when negative: null), within `end`. */
+function bytesEnd(pos: number, length: number, end: number): number {
+  if (length <= 0) return pos;
+  if (length > end - pos) throw new DecodeError(`need ${length} bytes, ${end - pos} left`, pos);
+  return pos + length;
 }

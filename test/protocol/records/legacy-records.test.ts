@@ -26,6 +26,17 @@ describe('legacy v0/v1 message sets against kafka-python 2.0.2 captures', () => 
     });
   }
 
+  it('leaves out messages below fromOffset, inside a compressed wrapper too, keeping the header', () => {
+    for (const name of ['legacy-v1-plain', 'legacy-v1-gzip']) {
+      const { bytes } = loadCapture(name);
+      const all = decodeRecordBatches(bytes).flatMap((b) => b.records.map((r) => [r.offset, r.key, r.value]));
+      const from = all[2]![0] as bigint;
+      const batches = decodeRecordBatches(bytes, { fromOffset: from });
+      expect(batches.flatMap((b) => b.records.map((r) => [r.offset, r.key, r.value]))).toEqual(all.slice(2));
+      expect(batches.map((b) => b.header)).toEqual(decodeRecordBatches(bytes).map((b) => b.header));
+    }
+  });
+
   it('verifies the CRC-32 of each message', () => {
     const bytes = Buffer.from(loadCapture('legacy-v1-plain').bytes);
     bytes[30]! ^= 0xff;

@@ -1,20 +1,26 @@
+import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DecodeError } from '../../../src/protocol/reader.js';
 import { CompressionType, UnsupportedCompressionError } from '../../../src/protocol/records/compression.js';
+import { crc32c } from '../../../src/protocol/records/crc32c.js';
 import {
+  ATTR_CONTROL,
   ATTRIBUTES_OFFSET,
   BATCH_HEADER_SIZE,
   batchCount,
   compressionOf,
   CRC_OFFSET,
+  DecodedRecord,
   decodeRecordBatches,
   encodeRecordBatch,
   readBatchHeader,
+  RECORDS_COUNT_OFFSET,
   stampLogAppendTime,
   verifyBatchCrc,
   type DecodedBatch,
   type ProducerRecordInput,
+  type RecordHeader,
 } from '../../../src/protocol/records/record-batch.js';
 import { b64, loadCapture, type ExpectedBatch } from './load-capture.js';
 
@@ -37,6 +43,11 @@ function expectMatches(actual: DecodedBatch[], expected: ExpectedBatch[]): void 
       e.records.map((r) => ({ offset: BigInt(r.offset), timestamp: BigInt(r.timestamp), key: b64(r.key), value: b64(r.value), headers: r.headers.map(([k, v]) => [k, b64(v)]) })),
     );
   });
+}
+
+/** A decoded record's fields as a plain object (they are accessors on its prototype). */
+function fieldsOf(r: DecodedRecord): object {
+  return { offset: r.offset, timestamp: r.timestamp, timestampType: r.timestampType, key: r.key, value: r.value, headers: r.headers };
 }
 
 /** The producer inputs kafka-python was given, recovered from its own decode of the capture. */
@@ -206,7 +217,7 @@ describe('round trip properties', () => {
         expect(batch!.isTransactional).toBe(opts.transactional);
         const max = records.reduce((m, r) => (r.timestamp > m ? r.timestamp : m), records[0]!.timestamp);
         expect(batch!.header.maxTimestamp).toBe(max);
-        expect(batch!.records).toEqual(
+        expect(batch!.records.map(fieldsOf)).toEqual(
           records.map((r, i) => ({ offset: opts.baseOffset + BigInt(i), timestamp: r.timestamp, timestampType: 'CreateTime', key: r.key, value: r.value, headers: r.headers })),
         );
       }),
@@ -227,5 +238,92 @@ describe('round trip properties', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('decoded records', () => {
+  const at = (baseOffset: bigint, values: string[], timestamp = 1000n): Buffer =>
+    encodeRecordBatch(
+      values.map((v) => ({ key: null, value: Buffer.from(v), timestamp })),
+      { baseOffset },
+    );
+
+  it('leaves out records of data batches below fromOffset, but keeps a control batch whole', () => {
+    const marker = encodeRecordBatch([{ key: Buffer.from([0, 0, 0, 1]), value: Buffer.alloc(6), timestamp: 5n }], { baseOffset: 3n, transactional: true, producerId: 7n });
+    marker.writeInt16BE(marker.readInt16BE(ATTRIBUTES_OFFSET) | ATTR_CONTROL, ATTRIBUTES_OFFSET);
+    marker.writeUInt32BE(crc32c(marker.subarray(ATTRIBUTES_OFFSET)), CRC_OFFSET);
+    const bytes = Buffer.concat([at(0n, ['a', 'b', 'c']), marker, at(4n, ['e', 'f'])]);
+    const batches = decodeRecordBatches(bytes, { fromOffset: 5n });
+    expect(batches.map((b) => b.records.map((r) => r.offset))).toEqual([[], [3n], [5n]]);
+    expect(batches.map((b) => b.header.recordCount)).toEqual([3, 1, 2]);
+    expect(decodeRecordBatches(bytes, { fromOffset: 1n })[0]!.records.map((r) => r.value!.toString())).toEqual(['b', 'c']);
+  });
+
+  it('still checks the records it leaves out', () => {
+    const bad = at(0n, ['a', 'b']);
+    bad.writeInt32BE(3, RECORDS_COUNT_OFFSET); // three records declared, two follow
+    expect(() => decodeRecordBatches(bad, { verifyCrc: false, fromOffset: 10n })).toThrow(DecodeError);
+  });
+
+  it('builds records as the class given, with the source reachable through their section', () => {
+    class Tagged extends DecodedRecord<{ tag: string }> {
+      get tag(): string {
+        return this.source.tag;
+      }
+    }
+    const [batch] = decodeRecordBatches(at(10n, ['x', 'y']), { record: Tagged, source: { tag: 't-0' } });
+    expect(batch!.records.every((r) => r instanceof Tagged)).toBe(true);
+    expect(batch!.records.map((r) => [r.tag, r.offset, r.value!.toString()])).toEqual([
+      ['t-0', 10n, 'x'],
+      ['t-0', 11n, 'y'],
+    ]);
+  });
+
+  it('computes fields on each read: values are fresh views of the same bytes', () => {
+    const [batch] = decodeRecordBatches(at(0n, ['abc']));
+    const r = batch!.records[0]!;
+    expect(r.value).not.toBe(r.value);
+    r.value![0] = 0x7a;
+    expect(r.value!.toString()).toBe('zbc');
+  });
+
+  it('lets fields be assigned, as on a plain object', () => {
+    const [batch] = decodeRecordBatches(at(0n, ['a', 'b']));
+    const [r, other] = batch!.records as [DecodedRecord, DecodedRecord];
+    r.offset = 42n;
+    r.timestamp = 7n;
+    r.timestampType = 'LogAppendTime';
+    r.key = Buffer.from('k');
+    r.value = null;
+    r.headers.push({ key: 'h', value: null });
+    expect(fieldsOf(r)).toEqual({ offset: 42n, timestamp: 7n, timestampType: 'LogAppendTime', key: Buffer.from('k'), value: null, headers: [{ key: 'h', value: null }] });
+    expect(fieldsOf(other)).toEqual({ offset: 1n, timestamp: 1000n, timestampType: 'CreateTime', key: null, value: Buffer.from('b'), headers: [] });
+    const replaced: RecordHeader[] = [{ key: 'x', value: Buffer.from('y') }];
+    other.headers = replaced;
+    expect(other.headers).toBe(replaced);
+  });
+
+  it('shows its fields to console.log', () => {
+    const [batch] = decodeRecordBatches(at(3n, ['v']));
+    expect(inspect(batch!.records[0])).toBe(inspect({ offset: 3n, timestamp: 1000n, timestampType: 'CreateTime', key: null, value: Buffer.from('v'), headers: [] }));
+  });
+
+  it('reads offsets and timestamps beyond 2^53 and timestamp deltas beyond 2^48 exactly', () => {
+    const base = (1n << 62n) + 5n;
+    const ts = -(1n << 61n);
+    const bytes = encodeRecordBatch(
+      [
+        { key: null, value: null, timestamp: ts },
+        { key: null, value: null, timestamp: ts + (1n << 50n) },
+        { key: null, value: null, timestamp: ts - (1n << 60n) },
+      ],
+      { baseOffset: base },
+    );
+    const [batch] = decodeRecordBatches(bytes);
+    expect(batch!.records.map((r) => [r.offset, r.timestamp])).toEqual([
+      [base, ts],
+      [base + 1n, ts + (1n << 50n)],
+      [base + 2n, ts - (1n << 60n)],
+    ]);
   });
 });
