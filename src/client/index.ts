@@ -15,7 +15,15 @@ export { Connection, type ConnectionOptions, type SendOptions, type VersionRange
 export type { BrokerInfo, ClusterDescription } from './cluster.js';
 export { Admin, type TopicPartitionInfo, type TopicDescription, type NewTopic, type CreateTopicResult } from './admin.js';
 export type { IsolationLevel, OffsetResult } from './list-offsets.js';
-export { Producer, type Acks, type CompressionName, type ProducerConfig, type ProducerRecord, type RecordMetadata } from './producer.js';
+export {
+  Producer,
+  type Acks,
+  type CompressionName,
+  type ProducerConfig,
+  type ProducerRecord,
+  type RecordMetadata,
+  type SendCallback,
+} from './producer.js';
 export {
   Consumer,
   type ConsumerRecord,

@@ -7,7 +7,8 @@
 //
 // A batch is ready when it is full (batchSize bytes), has waited lingerMs, or a flush/close is
 // in progress. There is one linger timer for the whole producer, armed for the earliest batch
-// deadline; a send() allocates its record and promise and nothing else.
+// deadline. send() encodes the record straight into its batch (record-batch.ts's
+// RecordBatchBuilder) and allocates a promise, or nothing when given a callback.
 //
 // Failures: retriable errors (Kafka's retriable codes, lost connections, request timeouts) put
 // the batch back at its place in the partition queue after an exponential back-off, refreshing
@@ -30,7 +31,7 @@ import { ErrorCode, errorInfo } from '../protocol/error-codes.js';
 import { Produce, type ProducePartitionResponse, type ProduceRequest, type ProduceResponse } from '../protocol/messages/00-produce.js';
 import { InitProducerId, type InitProducerIdRequest, type InitProducerIdResponse } from '../protocol/messages/22-init-producer-id.js';
 import { CompressionType } from '../protocol/records/compression.js';
-import { encodeRecordBatch, type ProducerRecordInput, type RecordHeader } from '../protocol/records/record-batch.js';
+import { decodeRecordBatches, RecordBatchBuilder, type RecordHeader } from '../protocol/records/record-batch.js';
 import { partitionForKey } from '../protocol/records/murmur2.js';
 import { Cluster, type TopicMetadata } from './cluster.js';
 import { backoffMs, numberOption, sleep, type ClientConfig } from './config.js';
@@ -85,28 +86,64 @@ export interface RecordMetadata {
 const MAX_REQUEST_BYTES = 1048576;
 /** Produce v7 is the first that may carry zstd batches (KIP-110). */
 const ZSTD_MIN_PRODUCE_VERSION = 7;
-/** RecordBatch v2 header (protocol.md §2.1). */
-const BATCH_HEADER_BYTES = 61;
+/** Buffer bytes for a partition's first batch; later ones start at the size of the one before. */
+const INITIAL_BATCH_CAPACITY = 1024;
 /** The broker keeps the last five batches of a producer per partition for deduplication (AK ProducerStateEntry). */
 const MAX_IDEMPOTENT_IN_FLIGHT = 5;
 /** InitProducerId v3 carries the current id and epoch, for an epoch bump (KIP-360). */
 const EPOCH_BUMP_MIN_VERSION = 3;
 /** The transaction timeout Java's idempotent producer sends: it has no transactions. */
 const NO_TRANSACTION_TIMEOUT_MS = 0x7fffffff;
+/** Shared by records without headers, so they cost no allocation. */
+const NO_HEADERS: readonly RecordHeader[] = [];
+
 /**
- * Bytes a record adds to a batch besides its key, value and headers: length, attributes,
- * timestamp and offset deltas, key/value lengths and the header count, as small varints.
+ * send()'s callback form (Java's send(record, Callback)): called once, with the error, or with
+ * null and the record's metadata. No promise is made for the record.
  */
-const RECORD_OVERHEAD_BYTES = 10;
+export type SendCallback = (err: Error | null, metadata?: RecordMetadata) => void;
 
 type Resolve = (metadata: RecordMetadata) => void;
 type Reject = (err: Error) => void;
+/**
+ * How a record reports back, as two values rather than an object per record: a promise's
+ * resolve and reject, or a SendCallback in `onSuccess` with a null `onFailure`.
+ */
+type OnSuccess = Resolve | SendCallback;
+type OnFailure = Reject | null;
+
+function succeed(onSuccess: OnSuccess, onFailure: OnFailure, metadata: RecordMetadata): void {
+  if (onFailure !== null) (onSuccess as Resolve)(metadata);
+  else callBack(onSuccess as SendCallback, null, metadata);
+}
+
+function fail(onSuccess: OnSuccess, onFailure: OnFailure, err: Error): void {
+  if (onFailure !== null) onFailure(err);
+  else callBack(onSuccess as SendCallback, err, undefined);
+}
+
+/**
+ * A callback that throws must not keep the other records of its batch from completing, nor be
+ * swallowed: the error is rethrown on its own, as an uncaught exception, as Node does for a
+ * throwing event listener.
+ */
+function callBack(callback: SendCallback, err: Error | null, metadata: RecordMetadata | undefined): void {
+  try {
+    callback(err, metadata);
+  } catch (thrown) {
+    queueMicrotask(() => {
+      throw thrown;
+    });
+  }
+}
 
 class ProducerBatch implements SequencedBatch {
-  readonly records: ProducerRecordInput[] = [];
-  readonly resolves: Resolve[] = [];
-  readonly rejects: Reject[] = [];
-  bytes = BATCH_HEADER_BYTES;
+  /** The records, encoded as they are appended (the header is written when the batch is first sent). */
+  readonly builder: RecordBatchBuilder;
+  /** Each record's timestamp, for its metadata. */
+  readonly timestamps: bigint[] = [];
+  readonly onSuccess: OnSuccess[] = [];
+  readonly onFailure: OnFailure[] = [];
   /** No more appends: the batch is full or has been handed to a request. */
   sealed = false;
   attempts = 0;
@@ -124,17 +161,26 @@ class ProducerBatch implements SequencedBatch {
     /** Creation order: keeps re-queued batches in their original order. */
     readonly seq: number,
     readonly createdAt: number,
-  ) {}
-
-  get recordCount(): number {
-    return this.records.length;
+    compression: CompressionName,
+    capacity: number,
+  ) {
+    this.builder = new RecordBatchBuilder(compression, capacity);
   }
 
-  append(record: ProducerRecordInput, size: number, resolve: Resolve, reject: Reject): void {
-    this.records.push(record);
-    this.resolves.push(resolve);
-    this.rejects.push(reject);
-    this.bytes += size;
+  get recordCount(): number {
+    return this.timestamps.length;
+  }
+
+  /** Bytes of the batch so far, header included, before compression. */
+  get bytes(): number {
+    return this.builder.sizeInBytes;
+  }
+
+  append(timestamp: bigint, key: Buffer | null, value: Buffer | null, headers: readonly RecordHeader[], onSuccess: OnSuccess, onFailure: OnFailure): void {
+    this.builder.append(timestamp, key, value, headers);
+    this.timestamps.push(timestamp);
+    this.onSuccess.push(onSuccess);
+    this.onFailure.push(onFailure);
   }
 
   /** Resolves once every record of the batch has succeeded or failed; never rejects. */
@@ -150,20 +196,21 @@ class ProducerBatch implements SequencedBatch {
 
   complete(baseOffset: bigint, logAppendTime: bigint): void {
     const { topic, partition } = this.queue;
-    const n = this.records.length;
+    const n = this.timestamps.length;
     const useAppendTime = logAppendTime >= 0n;
     // acks=0 (and any answer without an offset) reports -1 for every record.
     const known = baseOffset >= 0n;
     let offset = known ? baseOffset : -1n;
+    const { onSuccess, onFailure, timestamps } = this;
     for (let i = 0; i < n; i++) {
-      this.resolves[i]!({ topic, partition, offset, timestamp: useAppendTime ? logAppendTime : this.records[i]!.timestamp });
+      succeed(onSuccess[i]!, onFailure[i] as OnFailure, { topic, partition, offset, timestamp: useAppendTime ? logAppendTime : timestamps[i]! });
       if (known) offset += 1n;
     }
     this.settle();
   }
 
   fail(err: Error): void {
-    for (const reject of this.rejects) reject(err);
+    for (let i = 0; i < this.onSuccess.length; i++) fail(this.onSuccess[i]!, this.onFailure[i] as OnFailure, err);
     this.settle();
   }
 
@@ -180,13 +227,22 @@ interface PartitionQueue {
   readonly batches: ProducerBatch[];
   /** With idempotence: the partition's sequence numbers. */
   sequences: PartitionSequences<ProducerBatch> | null;
+  /**
+   * Bytes the partition's last sealed batch reached, which the next batch's buffer starts with
+   * (at most batchSize; it doubles when short): under load a batch is allocated once at about its
+   * final size, and a partition sending few records does not take a batchSize buffer for each.
+   */
+  lastBatchBytes: number;
 }
 
 interface WaitingRecord {
   partition: number | undefined;
-  record: ProducerRecordInput;
-  resolve: Resolve;
-  reject: Reject;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: readonly RecordHeader[];
+  timestamp: bigint;
+  onSuccess: OnSuccess;
+  onFailure: OnFailure;
 }
 
 interface TopicState {
@@ -282,17 +338,37 @@ export class Producer {
     return this.connecting;
   }
 
-  /** Resolves when the record is acknowledged (acks=0: written to the socket). */
-  send(record: ProducerRecord): Promise<RecordMetadata> {
-    if (this.closed) return Promise.reject(new ClosedError('producer is closed'));
-    let input: ProducerRecordInput;
+  /**
+   * Resolves when the record is acknowledged (acks=0: written to the socket). With a callback,
+   * returns nothing and calls it instead, never synchronously; no promise is made.
+   */
+  send(record: ProducerRecord): Promise<RecordMetadata>;
+  send(record: ProducerRecord, callback: SendCallback): void;
+  send(record: ProducerRecord, callback?: SendCallback): Promise<RecordMetadata> | void {
+    // Checked and converted into locals, not a per-record object: the record is encoded into
+    // its batch at once.
+    let key: Buffer | null;
+    let value: Buffer | null;
+    let headers: readonly RecordHeader[];
+    let timestamp: bigint;
     try {
-      input = this.toInput(record);
+      if (this.closed) throw new ClosedError('producer is closed');
+      if (typeof record.topic !== 'string' || record.topic === '') throw new MqError('MQ_ERR_INVALID_ARGUMENT', 'record.topic must be a non-empty string');
+      key = toBytes(record.key, 'key');
+      value = toBytes(record.value, 'value');
+      headers = record.headers === undefined ? NO_HEADERS : toHeaders(record.headers);
+      timestamp = record.timestamp === undefined ? this.now() : typeof record.timestamp === 'bigint' ? record.timestamp : BigInt(Math.trunc(record.timestamp));
     } catch (err) {
-      return Promise.reject(err);
+      if (!callback) return Promise.reject(err);
+      queueMicrotask(() => callBack(callback, err as Error, undefined));
+      return;
+    }
+    if (callback) {
+      this.route(record.topic, record.partition, key, value, headers, timestamp, callback, null);
+      return;
     }
     const promise = new Promise<RecordMetadata>(this.capture);
-    this.route(record.topic, record.partition, input, this.capturedResolve, this.capturedReject);
+    this.route(record.topic, record.partition, key, value, headers, timestamp, this.capturedResolve, this.capturedReject);
     return promise;
   }
 
@@ -326,51 +402,48 @@ export class Producer {
 
   // ------------------------------------------------------------------ append
 
-  private toInput(record: ProducerRecord): ProducerRecordInput {
-    if (typeof record.topic !== 'string' || record.topic === '') throw new MqError('MQ_ERR_INVALID_ARGUMENT', 'record.topic must be a non-empty string');
-    const key = toBytes(record.key, 'key');
-    const value = toBytes(record.value, 'value');
-    let timestamp: bigint;
-    if (record.timestamp === undefined) {
-      const now = Date.now();
-      if (now !== this.nowMs) {
-        this.nowMs = now;
-        this.nowBig = BigInt(now);
-      }
-      timestamp = this.nowBig;
-    } else {
-      timestamp = typeof record.timestamp === 'bigint' ? record.timestamp : BigInt(Math.trunc(record.timestamp));
+  private now(): bigint {
+    const now = Date.now();
+    if (now !== this.nowMs) {
+      this.nowMs = now;
+      this.nowBig = BigInt(now);
     }
-    if (record.headers === undefined) return { key, value, timestamp };
-    const entries = Array.isArray(record.headers) ? record.headers : Object.entries(record.headers).map(([k, v]) => ({ key: k, value: v }));
-    const headers: RecordHeader[] = entries.map((h) => ({ key: h.key, value: toBytes(h.value, `header ${h.key}`) }));
-    return { key, value, headers, timestamp };
+    return this.nowBig;
   }
 
-  private route(topic: string, partition: number | undefined, record: ProducerRecordInput, resolve: Resolve, reject: Reject): void {
+  private route(
+    topic: string,
+    partition: number | undefined,
+    key: Buffer | null,
+    value: Buffer | null,
+    headers: readonly RecordHeader[],
+    timestamp: bigint,
+    onSuccess: OnSuccess,
+    onFailure: OnFailure,
+  ): void {
     let state = this.topics.get(topic);
     if (!state) {
       state = { name: topic, queues: [], sticky: -1, previousSticky: -1, waiting: null };
       this.topics.set(topic, state);
     }
     if (state.waiting) {
-      state.waiting.push({ partition, record, resolve, reject });
+      state.waiting.push({ partition, key, value, headers, timestamp, onSuccess, onFailure });
       return;
     }
     const meta = this.cluster.topic(topic);
     if (!meta) {
-      state.waiting = [{ partition, record, resolve, reject }];
+      state.waiting = [{ partition, key, value, headers, timestamp, onSuccess, onFailure }];
       this.awaitMetadata(state);
       return;
     }
     let p: number;
     try {
-      p = this.choosePartition(state, meta, partition, record.key);
+      p = this.choosePartition(state, meta, partition, key);
     } catch (err) {
-      reject(err as Error);
+      fail(onSuccess, onFailure, err as Error);
       return;
     }
-    this.append(state, p, record, resolve, reject, partition === undefined && !this.partitioner && record.key === null);
+    this.append(state, p, key, value, headers, timestamp, onSuccess, onFailure, partition === undefined && !this.partitioner && key === null);
   }
 
   private choosePartition(state: TopicState, meta: TopicMetadata, explicit: number | undefined, key: Buffer | null): number {
@@ -389,15 +462,26 @@ export class Producer {
     return p;
   }
 
-  private append(state: TopicState, partition: number, record: ProducerRecordInput, resolve: Resolve, reject: Reject, sticky: boolean): void {
+  private append(
+    state: TopicState,
+    partition: number,
+    key: Buffer | null,
+    value: Buffer | null,
+    headers: readonly RecordHeader[],
+    timestamp: bigint,
+    onSuccess: OnSuccess,
+    onFailure: OnFailure,
+    sticky: boolean,
+  ): void {
     let queue = state.queues[partition];
     if (!queue) {
-      queue = { topic: state.name, partition, batches: [], sequences: null };
+      queue = { topic: state.name, partition, batches: [], sequences: null, lastBatchBytes: INITIAL_BATCH_CAPACITY };
       state.queues[partition] = queue;
     }
-    const size = recordSize(record);
     let batch = queue.batches[queue.batches.length - 1];
-    if (batch && !batch.sealed && batch.records.length > 0 && batch.bytes + size > this.batchSize) {
+    // Exact sizes, so a batch never outgrows batchSize (a broker refuses one past its
+    // max.message.bytes, and a split costs a round trip).
+    if (batch && !batch.sealed && batch.recordCount > 0 && batch.bytes + batch.builder.recordSize(timestamp, key, value, headers) > this.batchSize) {
       this.seal(state, batch);
       this.scheduleDrain();
       // KIP-480: a null-key record that would open a new batch on the sticky partition goes to
@@ -406,21 +490,21 @@ export class Producer {
       if (sticky && meta) {
         const next = this.choosePartition(state, meta, undefined, null);
         if (next !== partition) {
-          this.append(state, next, record, resolve, reject, true);
+          this.append(state, next, key, value, headers, timestamp, onSuccess, onFailure, true);
           return;
         }
       }
     }
     if (!batch || batch.sealed) {
       const now = Date.now();
-      batch = new ProducerBatch(queue, this.nextSeq++, now);
+      batch = new ProducerBatch(queue, this.nextSeq++, now, this.compression, Math.min(this.batchSize, queue.lastBatchBytes));
       queue.batches.push(batch);
       this.nonEmpty.add(queue);
       this.incomplete.add(batch);
       if (this.lingerMs === 0) this.scheduleDrain();
       else this.armTimer(now + this.lingerMs);
     }
-    batch.append(record, size, resolve, reject);
+    batch.append(timestamp, key, value, headers, onSuccess, onFailure);
     if (batch.bytes >= this.batchSize) {
       this.seal(state, batch);
       this.scheduleDrain();
@@ -430,6 +514,7 @@ export class Producer {
   /** Closes a batch to appends; null-key records then move on to another partition (KIP-480). */
   private seal(state: TopicState, batch: ProducerBatch): void {
     batch.sealed = true;
+    batch.queue.lastBatchBytes = batch.bytes;
     if (state.sticky === batch.queue.partition) {
       state.previousSticky = state.sticky;
       state.sticky = -1;
@@ -457,14 +542,14 @@ export class Producer {
         if (!isRetriable(error) || attempt >= this.cluster.config.retries) {
           const waiting = state.waiting ?? [];
           state.waiting = null;
-          for (const w of waiting) w.reject(error);
+          for (const w of waiting) fail(w.onSuccess, w.onFailure, error);
           return;
         }
         await sleep(backoffMs(this.cluster.config, attempt + 1));
       }
       const waiting = state.waiting ?? [];
       state.waiting = null;
-      for (const w of waiting) this.route(state.name, w.partition, w.record, w.resolve, w.reject);
+      for (const w of waiting) this.route(state.name, w.partition, w.key, w.value, w.headers, w.timestamp, w.onSuccess, w.onFailure);
     })();
     this.metadataWaits.add(wait);
     void wait.finally(() => this.metadataWaits.delete(wait));
@@ -579,7 +664,7 @@ export class Producer {
       batch,
       new MqError(
         'MQ_ERR_TIMEOUT',
-        `expiring ${batch.records.length} record(s) for ${batch.queue.topic}-${batch.queue.partition}: ${now - batch.createdAt} ms has passed since batch creation`,
+        `expiring ${batch.recordCount} record(s) for ${batch.queue.topic}-${batch.queue.partition}: ${now - batch.createdAt} ms has passed since batch creation`,
       ),
     );
   }
@@ -686,8 +771,7 @@ export class Producer {
     const topicData = new Map<string, Array<{ index: number; records: Buffer }>>();
     try {
       for (const b of batches) {
-        b.encoded ??= encodeRecordBatch(b.records, {
-          compression: this.compression,
+        b.encoded ??= b.builder.build({
           producerId: b.producerId,
           producerEpoch: b.producerEpoch,
           baseSequence: b.baseSequence,
@@ -763,7 +847,7 @@ export class Producer {
 
   private retryOrFail(batch: ProducerBatch, err: Error): void {
     const { topic } = batch.queue;
-    if (err instanceof KafkaError && err.errorCode === ErrorCode.MESSAGE_TOO_LARGE && batch.records.length > 1) {
+    if (err instanceof KafkaError && err.errorCode === ErrorCode.MESSAGE_TOO_LARGE && batch.recordCount > 1) {
       this.split(batch);
       return;
     }
@@ -802,11 +886,17 @@ export class Producer {
   /** MESSAGE_TOO_LARGE for a batch of several records: retry as two halves (Java splits too). */
   private split(batch: ProducerBatch): void {
     this.incomplete.delete(batch);
-    const half = Math.ceil(batch.records.length / 2);
-    const parts = [new ProducerBatch(batch.queue, batch.seq, batch.createdAt), new ProducerBatch(batch.queue, batch.seq, batch.createdAt)];
-    for (let i = 0; i < batch.records.length; i++) {
-      const record = batch.records[i]!;
-      parts[i < half ? 0 : 1]!.append(record, recordSize(record), batch.resolves[i]!, batch.rejects[i]!);
+    // The records are read back from the batch as sent: it is the one copy of them kept.
+    const { records } = decodeRecordBatches(batch.encoded!)[0]!;
+    const half = Math.ceil(records.length / 2);
+    const capacity = batch.bytes >> 1;
+    const parts = [
+      new ProducerBatch(batch.queue, batch.seq, batch.createdAt, this.compression, capacity),
+      new ProducerBatch(batch.queue, batch.seq, batch.createdAt, this.compression, capacity),
+    ];
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
+      parts[i < half ? 0 : 1]!.append(r.timestamp, r.key, r.value, r.headers, batch.onSuccess[i]!, batch.onFailure[i] as OnFailure);
     }
     // Both halves keep the original's seq; the second goes in after the first. With
     // idempotence they take over its sequences, which the broker never used.
@@ -848,13 +938,13 @@ function toBytes(v: Buffer | string | null | undefined, what: string): Buffer | 
   throw new MqError('MQ_ERR_INVALID_ARGUMENT', `record ${what} must be a Buffer, a string or null`);
 }
 
-/** Close estimate of the bytes a record adds to a batch; decides when a batch is full. */
-function recordSize(r: ProducerRecordInput): number {
-  let size = RECORD_OVERHEAD_BYTES + (r.key?.length ?? 0) + (r.value?.length ?? 0);
-  if (r.headers) {
-    for (const h of r.headers) size += 2 + Buffer.byteLength(h.key) + (h.value?.length ?? 0);
-  }
-  return size;
+function toHeaders(headers: NonNullable<ProducerRecord['headers']>): RecordHeader[] {
+  const entries = Array.isArray(headers) ? headers : Object.entries(headers).map(([k, v]) => ({ key: k, value: v }));
+  return entries.map((h) => {
+    // Checked here: records are encoded at send(), which must not throw past this point.
+    if (typeof h.key !== 'string') throw new MqError('MQ_ERR_INVALID_ARGUMENT', 'record header keys must be strings');
+    return { key: h.key, value: toBytes(h.value, `header ${h.key}`) };
+  });
 }
 
 /**

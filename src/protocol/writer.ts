@@ -118,8 +118,24 @@ export class Writer {
   /** Appends bytes by copying, whatever their size: for output that must end up contiguous. */
   copy(b: Buffer): this {
     this.ensure(b.length);
-    b.copy(this.buf, this.pos);
+    // TypedArray set, not Buffer.copy: the same memcpy without Buffer.copy's JS-side argument
+    // handling, which shows in profiles when a producer copies millions of small values.
+    this.buf.set(b, this.pos);
     this.pos += b.length;
+    return this;
+  }
+
+  /** Reserves `n` bytes whose contents are unspecified: the caller overwrites them in the output. */
+  skip(n: number): this {
+    this.ensure(n);
+    this.pos += n;
+    return this;
+  }
+
+  /** A string's UTF-8 bytes without a length; `byteLength` is Buffer.byteLength(s), which the caller has for its prefix. */
+  utf8(s: string, byteLength: number): this {
+    this.ensure(byteLength);
+    this.pos += this.buf.write(s, this.pos, 'utf8');
     return this;
   }
 

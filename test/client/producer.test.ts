@@ -116,6 +116,26 @@ describe('Producer: batching', () => {
     }
   });
 
+  it('fills batches up to batchSize and never past it, with headers and across timestamps', async () => {
+    const p = await setup({ t: 1 }, 1, { lingerMs: 20, batchSize: 1000 });
+    const base = Date.now();
+    const metas = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        p.send({ topic: 't', value: Buffer.alloc(90, i), timestamp: base + (i % 7) * 3_000_000_000, headers: i % 5 === 0 ? { 'h-é': `x${i}` } : undefined }),
+      ),
+    );
+    const sizes = produceRequests().flatMap((r) => r.topicData[0]!.partitionData.map((d) => (d.records as Buffer).length));
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(1000);
+    // Each batch but the last is within a record of full.
+    for (const size of sizes.slice(0, -1)) expect(size).toBeGreaterThan(1000 - 140);
+    expect(metas.map((m) => m.timestamp)).toEqual(Array.from({ length: 200 }, (_, i) => BigInt(base + (i % 7) * 3_000_000_000)));
+    const records = cluster.records('t', 0);
+    expect(records).toHaveLength(200);
+    expect(records.map((r) => r.timestamp)).toEqual(metas.map((m) => m.timestamp));
+    expect(records[5]!.headers).toEqual([{ key: 'h-é', value: Buffer.from('x5') }]);
+    expect(records[6]!.headers).toEqual([]);
+  });
+
   it('routes each partition to its leader: one request per broker', async () => {
     const p = await setup({ t: 4 }, 2, { lingerMs: 20 });
     await Promise.all(Array.from({ length: 8 }, (_, i) => p.send({ topic: 't', partition: i % 4, value: 'v' })));
@@ -268,6 +288,19 @@ describe('Producer: acks, errors and retries', () => {
     expect(cluster.records('t', 0).map((r) => r.value!.toString())).toEqual(Array.from({ length: 10 }, (_, i) => `v${i}`));
   });
 
+  it('splits a compressed batch, keeping keys, headers and timestamps', async () => {
+    const p = await setup({ t: 1 }, 1, { lingerMs: 10, compression: 'gzip' });
+    cluster.produceErrors.set('t-0', [ErrorCode.MESSAGE_TOO_LARGE]);
+    const metas = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => p.send({ topic: 't', partition: 0, key: `k${i}`, value: `v${i}`, headers: { h: `x${i}` }, timestamp: 1000 + i })),
+    );
+    expect(metas.map((m) => [m.offset, m.timestamp])).toEqual(Array.from({ length: 5 }, (_, i) => [BigInt(i), BigInt(1000 + i)]));
+    expect(produceRequests()).toHaveLength(3);
+    expect(cluster.records('t', 0).map((r) => [r.key!.toString(), r.value!.toString(), r.headers[0]!.value!.toString(), r.timestamp])).toEqual(
+      Array.from({ length: 5 }, (_, i) => [`k${i}`, `v${i}`, `x${i}`, BigInt(1000 + i)]),
+    );
+  });
+
   it('creates unknown topics through metadata, and fails sends to topics that stay unknown', async () => {
     const p = await setup({}, 1, { lingerMs: 0, retries: 2 });
     let calls = 0;
@@ -301,5 +334,89 @@ describe('Producer: acks, errors and retries', () => {
     expect(() => new Producer({ bootstrapServers: ['localhost:9092'], compression: 'brotli' as never })).toThrow(/compression brotli is not one of none, gzip, snappy, lz4, zstd/);
     expect(() => new Producer({ bootstrapServers: ['localhost'] })).toThrow(/host:port/);
     expect(() => new Producer({ bootstrapServers: [] })).toThrow(/bootstrapServers/);
+  });
+});
+
+describe('Producer: send with a callback', () => {
+  /** Sends through the callback form and collects what each callback was called with. */
+  function sendAll(p: Producer, records: Array<Parameters<Producer['send']>[0]>) {
+    const results: Array<{ err: Error | null; offset?: bigint }> = [];
+    const done = new Promise<void>((resolve) => {
+      for (const record of records) {
+        const returned = p.send(record, (err, metadata) => {
+          results.push(err ? { err } : { err, offset: metadata!.offset });
+          if (results.length === records.length) resolve();
+        });
+        expect(returned).toBeUndefined();
+      }
+    });
+    return { results, done };
+  }
+
+  it('calls back with each record metadata, in order, and makes no promise', async () => {
+    const p = await setup({ t: 1 }, 1, { lingerMs: 10 });
+    const { results, done } = sendAll(p, Array.from({ length: 5 }, (_, i) => ({ topic: 't', value: `v${i}` })));
+    await done;
+    expect(results).toEqual(Array.from({ length: 5 }, (_, i) => ({ err: null, offset: BigInt(i) })));
+    expect(cluster.records('t', 0).map((r) => r.value!.toString())).toEqual(['v0', 'v1', 'v2', 'v3', 'v4']);
+  });
+
+  it('mixes with promise sends in one batch', async () => {
+    const p = await setup({ t: 1 }, 1, { lingerMs: 10 });
+    const first = p.send({ topic: 't', value: 'a' });
+    const { results, done } = sendAll(p, [{ topic: 't', value: 'b' }]);
+    const third = p.send({ topic: 't', value: 'c' });
+    await done;
+    expect((await first).offset).toBe(0n);
+    expect(results).toEqual([{ err: null, offset: 1n }]);
+    expect((await third).offset).toBe(2n);
+    expect(produceRequests()).toHaveLength(1);
+  });
+
+  it('calls back with the error of a failed batch, and keeps the callbacks through a split', async () => {
+    const p = await setup({ t: 2 }, 1, { lingerMs: 10, retries: 1 });
+    cluster.produceErrors.set('t-0', [ErrorCode.MESSAGE_TOO_LARGE]);
+    cluster.produceErrors.set('t-1', [ErrorCode.INVALID_RECORD]);
+    const split = sendAll(p, Array.from({ length: 4 }, (_, i) => ({ topic: 't', partition: 0, value: `v${i}` })));
+    const failed = sendAll(p, [{ topic: 't', partition: 1, value: 'x' }]);
+    await Promise.all([split.done, failed.done]);
+    expect(split.results.map((r) => r.offset)).toEqual([0n, 1n, 2n, 3n]);
+    expect(failed.results).toEqual([{ err: expect.objectContaining({ errorName: 'INVALID_RECORD' }) }]);
+  });
+
+  it('calls back, never synchronously, with an invalid record, an unknown topic or a closed producer', async () => {
+    const p = await setup({}, 1, { lingerMs: 0, retries: 1 });
+    const invalid = sendAll(p, [{ topic: '', value: 'v' }]);
+    expect(invalid.results).toHaveLength(0);
+    await invalid.done;
+    expect(invalid.results[0]!.err).toMatchObject({ code: 'MQ_ERR_INVALID_ARGUMENT' });
+    await expect(p.send({ topic: 'missing', value: 'v', headers: [{ key: 1 as never, value: 'x' }] })).rejects.toMatchObject({ code: 'MQ_ERR_INVALID_ARGUMENT' });
+    const unknown = sendAll(p, [{ topic: 'missing', value: 'v' }]);
+    await unknown.done;
+    expect(unknown.results[0]!.err).toMatchObject({ errorName: 'UNKNOWN_TOPIC_OR_PARTITION' });
+    await p.close();
+    const closed = sendAll(p, [{ topic: 'missing', value: 'v' }]);
+    expect(closed.results).toHaveLength(0);
+    await closed.done;
+    expect(closed.results[0]!.err).toMatchObject({ code: 'MQ_ERR_CLOSED' });
+  });
+
+  it('still completes the rest of the batch when a callback throws, and rethrows its error', async () => {
+    const p = await setup({ t: 1 }, 1, { lingerMs: 10 });
+    const uncaught: unknown[] = [];
+    const listeners = process.listeners('uncaughtException');
+    process.removeAllListeners('uncaughtException');
+    process.on('uncaughtException', (err) => uncaught.push(err));
+    try {
+      p.send({ topic: 't', value: 'a' }, () => {
+        throw new Error('callback failed');
+      });
+      const meta = await p.send({ topic: 't', value: 'b' });
+      expect(meta.offset).toBe(1n);
+      await vi.waitFor(() => expect(uncaught).toEqual([new Error('callback failed')]));
+    } finally {
+      process.removeAllListeners('uncaughtException');
+      for (const l of listeners) process.on('uncaughtException', l);
+    }
   });
 });

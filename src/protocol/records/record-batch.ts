@@ -229,109 +229,136 @@ function bytesSize(b: Buffer | null): number {
   return b === null ? 1 : varintSize(b.length) + b.length;
 }
 
-/**
- * Builds one batch. Sizes are computed first so the output is written into a single buffer
- * allocated once (gzip adds one buffer for the compressed section). Timestamp deltas that fit
- * 32 bits, the common case, are computed once and written without BigInt arithmetic.
- */
-export function encodeRecordBatch(records: readonly ProducerRecordInput[], opts: EncodeBatchOptions = {}): Buffer {
-  const count = records.length;
-  if (count === 0) throw new RangeError('a record batch needs at least one record');
-  const baseTimestamp = records[0]!.timestamp;
-  let maxTimestamp = baseTimestamp;
-  const bodySizes = new Int32Array(count);
-  // Timestamp deltas that fit 32 bits, as numbers; NaN marks one that needs the 64-bit path.
-  const deltas = new Float64Array(count);
-  // Header keys are encoded once here and written from this list in the second pass.
-  let headerKeys: Buffer[] | undefined;
-  let recordsSize = 0;
-  for (let i = 0; i < count; i++) {
-    const r = records[i]!;
-    if (r.timestamp > maxTimestamp) maxTimestamp = r.timestamp;
-    const delta = r.timestamp - baseTimestamp;
-    let body = 1 + varintSize(i) + bytesSize(r.key) + bytesSize(r.value);
-    if (delta >= INT32_MIN && delta <= INT32_MAX) {
-      deltas[i] = Number(delta);
-      body += varintSize(deltas[i]!);
-    } else {
-      deltas[i] = NaN;
-      body += varlongSize(delta);
-    }
-    const headers = r.headers ?? NO_HEADERS;
-    body += varintSize(headers.length);
-    for (const h of headers) {
-      const k = Buffer.from(h.key, 'utf8');
-      (headerKeys ??= []).push(k);
-      body += varintSize(k.length) + k.length + bytesSize(h.value);
-    }
-    bodySizes[i] = body;
-    recordsSize += varintSize(body) + body;
+/** Sizes the builder for a batch of these records, so that encodeRecordBatch allocates once. */
+function estimateSize(records: readonly ProducerRecordInput[]): number {
+  let size = 0;
+  for (const r of records) {
+    // Length, attributes, deltas, key/value lengths and header count take at most 28 bytes.
+    size += 28 + (r.key?.length ?? 0) + (r.value?.length ?? 0);
+    for (const h of r.headers ?? NO_HEADERS) size += 10 + Buffer.byteLength(h.key) + (h.value?.length ?? 0);
   }
-
-  const codec = opts.compression ?? 'none';
-  let attributes: number = CompressionType[codec];
-  if (opts.transactional) attributes |= ATTR_TRANSACTIONAL;
-  if (opts.timestampType === 'LogAppendTime') attributes |= ATTR_LOG_APPEND_TIME;
-
-  const writeHeader = (w: Writer, sectionSize: number): void => {
-    w.int64(opts.baseOffset ?? 0n)
-      .int32(BATCH_HEADER_SIZE - LOG_OVERHEAD + sectionSize)
-      .int32(opts.partitionLeaderEpoch ?? NO_PARTITION_LEADER_EPOCH)
-      .int8(2)
-      .uint32(0) // crc, filled in below once the bytes after it are final
-      .int16(attributes)
-      .int32(count - 1)
-      .int64(baseTimestamp)
-      .int64(maxTimestamp)
-      .int64(opts.producerId ?? NO_PRODUCER_ID)
-      .int16(opts.producerEpoch ?? NO_PRODUCER_EPOCH)
-      .int32(opts.baseSequence ?? NO_SEQUENCE)
-      .int32(count);
-  };
-
-  let out: Buffer;
-  if (codec === 'none') {
-    const w = new Writer(BATCH_HEADER_SIZE + recordsSize);
-    writeHeader(w, recordsSize);
-    writeRecords(w, records, bodySizes, deltas, baseTimestamp, headerKeys);
-    out = w.toBuffer();
-  } else {
-    const section = new Writer(recordsSize);
-    writeRecords(section, records, bodySizes, deltas, baseTimestamp, headerKeys);
-    const compressed = compress(codec, section.toBuffer());
-    const w = new Writer(BATCH_HEADER_SIZE + compressed.length);
-    writeHeader(w, compressed.length);
-    out = w.copy(compressed).toBuffer();
-  }
-  out.writeUInt32BE(crc32c(out.subarray(ATTRIBUTES_OFFSET)), CRC_OFFSET);
-  return out;
+  return size;
 }
 
-function writeRecords(
-  w: Writer,
-  records: readonly ProducerRecordInput[],
-  bodySizes: Int32Array,
-  deltas: Float64Array,
-  baseTimestamp: bigint,
-  headerKeys: Buffer[] | undefined,
-): void {
-  let nextKey = 0;
-  for (let i = 0; i < records.length; i++) {
-    const r = records[i]!;
-    w.varint(bodySizes[i]!).int8(0);
+/** Builds one batch. */
+export function encodeRecordBatch(records: readonly ProducerRecordInput[], opts: EncodeBatchOptions = {}): Buffer {
+  if (records.length === 0) throw new RangeError('a record batch needs at least one record');
+  const builder = new RecordBatchBuilder(opts.compression ?? 'none', estimateSize(records));
+  for (const r of records) builder.append(r.timestamp, r.key, r.value, r.headers ?? NO_HEADERS);
+  return builder.build(opts);
+}
+
+/**
+ * Encodes a batch record by record as the records come, into one growing buffer that starts
+ * with room for the header (AK's MemoryRecordsBuilder): a producer then keeps no object per
+ * record while it waits to send the batch. The header goes in, and the CRC over it, at build(),
+ * once the producer fields are known (an idempotent producer stamps a batch when first sent).
+ */
+export class RecordBatchBuilder {
+  private readonly w: Writer;
+  private count = 0;
+  private baseTimestamp = 0n;
+  private maxTimestamp = 0n;
+  /** The last record's timestamp and its delta: records of one millisecond then need no BigInt arithmetic. */
+  private lastTimestamp = 0n;
+  private lastDelta = 0;
+
+  /** `capacity`: the bytes of records expected, to size the buffer. */
+  constructor(
+    private readonly compression: CompressionName = 'none',
+    capacity = 256,
+  ) {
+    this.w = new Writer(BATCH_HEADER_SIZE + capacity).skip(BATCH_HEADER_SIZE);
+  }
+
+  get recordCount(): number {
+    return this.count;
+  }
+
+  /** The batch's size so far, uncompressed. */
+  get sizeInBytes(): number {
+    return this.w.length;
+  }
+
+  /** The exact bytes append() would add for this record. */
+  recordSize(timestamp: bigint, key: Buffer | null, value: Buffer | null, headers: readonly RecordHeader[]): number {
+    const body = this.bodySize(timestamp, key, value, headers);
+    return varintSize(body) + body;
+  }
+
+  append(timestamp: bigint, key: Buffer | null, value: Buffer | null, headers: readonly RecordHeader[]): void {
+    if (this.count === 0) {
+      this.baseTimestamp = this.maxTimestamp = this.lastTimestamp = timestamp;
+      this.lastDelta = 0;
+    } else if (timestamp > this.maxTimestamp) {
+      this.maxTimestamp = timestamp;
+    }
+    const body = this.bodySize(timestamp, key, value, headers);
+    const w = this.w;
+    w.varint(body).int8(0);
     // A zigzag varint of a 32-bit value has the same bytes as the varlong of that value.
-    const delta = deltas[i]!;
-    if (Number.isNaN(delta)) w.varlong(r.timestamp - baseTimestamp);
+    const delta = this.timestampDelta(timestamp);
+    if (Number.isNaN(delta)) w.varlong(timestamp - this.baseTimestamp);
     else w.varint(delta);
-    w.varint(i);
-    writeBytes(w, r.key);
-    writeBytes(w, r.value);
-    const headers = r.headers ?? NO_HEADERS;
+    w.varint(this.count);
+    writeBytes(w, key);
+    writeBytes(w, value);
     w.varint(headers.length);
     for (const h of headers) {
-      writeBytes(w, headerKeys![nextKey++]!);
+      const n = Buffer.byteLength(h.key);
+      w.varint(n).utf8(h.key, n);
       writeBytes(w, h.value);
     }
+    this.count++;
+  }
+
+  /** The finished batch; the builder must not be used afterwards. */
+  build(opts: EncodeBatchOptions = {}): Buffer {
+    if (this.count === 0) throw new RangeError('a record batch needs at least one record');
+    const codec = this.compression;
+    let attributes: number = CompressionType[codec];
+    if (opts.transactional) attributes |= ATTR_TRANSACTIONAL;
+    if (opts.timestampType === 'LogAppendTime') attributes |= ATTR_LOG_APPEND_TIME;
+    let out = this.w.toBuffer();
+    if (codec !== 'none') {
+      const compressed = compress(codec, out.subarray(BATCH_HEADER_SIZE));
+      out = Buffer.allocUnsafe(BATCH_HEADER_SIZE + compressed.length);
+      compressed.copy(out, BATCH_HEADER_SIZE);
+    }
+    out.writeBigInt64BE(opts.baseOffset ?? 0n, BASE_OFFSET_OFFSET);
+    out.writeInt32BE(out.length - LOG_OVERHEAD, BATCH_LENGTH_OFFSET);
+    out.writeInt32BE(opts.partitionLeaderEpoch ?? NO_PARTITION_LEADER_EPOCH, PARTITION_LEADER_EPOCH_OFFSET);
+    out.writeInt8(2, MAGIC_OFFSET);
+    out.writeInt16BE(attributes, ATTRIBUTES_OFFSET);
+    out.writeInt32BE(this.count - 1, LAST_OFFSET_DELTA_OFFSET);
+    out.writeBigInt64BE(this.baseTimestamp, BASE_TIMESTAMP_OFFSET);
+    out.writeBigInt64BE(this.maxTimestamp, MAX_TIMESTAMP_OFFSET);
+    out.writeBigInt64BE(opts.producerId ?? NO_PRODUCER_ID, PRODUCER_ID_OFFSET);
+    out.writeInt16BE(opts.producerEpoch ?? NO_PRODUCER_EPOCH, PRODUCER_EPOCH_OFFSET);
+    out.writeInt32BE(opts.baseSequence ?? NO_SEQUENCE, BASE_SEQUENCE_OFFSET);
+    out.writeInt32BE(this.count, RECORDS_COUNT_OFFSET);
+    out.writeUInt32BE(crc32c(out.subarray(ATTRIBUTES_OFFSET)), CRC_OFFSET);
+    return out;
+  }
+
+  private bodySize(timestamp: bigint, key: Buffer | null, value: Buffer | null, headers: readonly RecordHeader[]): number {
+    const delta = this.count === 0 ? 0 : this.timestampDelta(timestamp);
+    let body = 1 + (Number.isNaN(delta) ? varlongSize(timestamp - this.baseTimestamp) : varintSize(delta));
+    body += varintSize(this.count) + bytesSize(key) + bytesSize(value) + varintSize(headers.length);
+    for (const h of headers) {
+      const n = Buffer.byteLength(h.key);
+      body += varintSize(n) + n + bytesSize(h.value);
+    }
+    return body;
+  }
+
+  /** The timestamp's delta from the batch's first as a number; NaN when it does not fit 32 bits. */
+  private timestampDelta(timestamp: bigint): number {
+    if (timestamp === this.lastTimestamp) return this.lastDelta;
+    const delta = timestamp - this.baseTimestamp;
+    this.lastTimestamp = timestamp;
+    this.lastDelta = delta >= INT32_MIN && delta <= INT32_MAX ? Number(delta) : NaN;
+    return this.lastDelta;
   }
 }
 

@@ -2,7 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { ProducerConfig, ProducerRecord } from '../../../src/client/index.js';
+import type { ProducerConfig, ProducerRecord, RecordMetadata } from '../../../src/client/index.js';
+import type { SendCallback } from '../../../src/client/producer.js';
 import { run } from '../../../src/cli/main.js';
 import { javaDouble, javaFixed } from '../../../src/cli/perf/java-format.js';
 import { metricsText } from '../../../src/cli/perf/metrics.js';
@@ -223,11 +224,12 @@ function fakeProducer(options: { fail?: (r: ProducerRecord, i: number) => Error 
   let held: Array<() => void> = [];
   const producer: ProducerClient = {
     async connect() {},
-    send(record) {
+    // Both forms of send(): the tool uses the callback form.
+    send: ((record: ProducerRecord, callback?: SendCallback) => {
       const i = state.sent.push(record) - 1;
       state.outstanding++;
       state.maxOutstanding = Math.max(state.maxOutstanding, state.outstanding);
-      return new Promise((resolve, reject) => {
+      const acknowledged = new Promise<RecordMetadata>((resolve, reject) => {
         const ack = (): void => {
           state.outstanding--;
           const err = options.fail?.(record, i);
@@ -237,7 +239,13 @@ function fakeProducer(options: { fail?: (r: ProducerRecord, i: number) => Error 
         if (options.hold) held.push(ack);
         else setImmediate(ack);
       });
-    },
+      if (!callback) return acknowledged;
+      acknowledged.then(
+        (metadata) => callback(null, metadata),
+        (err: Error) => callback(err),
+      );
+      return undefined;
+    }) as ProducerClient['send'],
     async flush() {},
     async close() {
       state.closed = true;
