@@ -1,7 +1,7 @@
 // What a run does, from the environment:
 //   MQ_BENCH_SMOKE=1            tiny counts: every scenario runs once, for CI (checks completion only)
 //   MQ_BENCH_RECORDS            records per throughput scenario with 100-byte records (default
-//                               2,000,000); 1 KiB scenarios send a quarter as many
+//                               5,000,000); 1 KiB scenarios send a quarter as many
 //   MQ_BENCH_KAFKAJS_RECORDS    the same for the kafkajs runs (default 1,000,000)
 //   MQ_BENCH_LATENCY_SECONDS    measured seconds of each latency run (default 30)
 //   MQ_BENCH_LATENCY_RATE       offered rate of the latency runs, records/s (default 10,000)
@@ -31,7 +31,7 @@ export function scenarioName(s) {
 
 export function planFromEnv(env) {
   const smoke = env.MQ_BENCH_SMOKE === '1';
-  const records = Math.max(1, Math.floor(number(env, 'MQ_BENCH_RECORDS', smoke ? 2000 : 2_000_000)));
+  const records = Math.max(1, Math.floor(number(env, 'MQ_BENCH_RECORDS', smoke ? 2000 : 5_000_000)));
   const kafkajsRecords = Math.max(1, Math.floor(number(env, 'MQ_BENCH_KAFKAJS_RECORDS', smoke ? 2000 : 1_000_000)));
   const only = env.MQ_BENCH_ONLY ? new RegExp(env.MQ_BENCH_ONLY) : null;
   const scenarios = [];

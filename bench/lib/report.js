@@ -13,7 +13,7 @@ export function printSettings({ machine, brokerOverrides, plan }) {
   out(`mq bench: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Linux ${machine.kernel}, node ${machine.node}`);
   out(`load average (1/5/15 min) at start ${load(machine.loadAverageAtStart)}, at end ${load(machine.loadAverageAtEnd)}${plan.smoke ? '; SMOKE RUN: counts too small to mean anything' : ''}`);
   out(`broker: own process, default config except ${json(brokerOverrides)}; clients in the bench process; same machine`);
-  out(`mq producer: ${json(MQ_PRODUCER_SETTINGS)}, null keys (sticky partitioner), window ${MQ_SEND_WINDOW_BYTES >> 20} MiB of unacknowledged payload, one send() per record (acks=all: idempotent, the default)`);
+  out(`mq producer: ${json(MQ_PRODUCER_SETTINGS)}, null keys (sticky partitioner), window ${MQ_SEND_WINDOW_BYTES >> 20} MiB of unacknowledged payload, send(record, callback) per record (acks=all: idempotent, the default)`);
   out(`mq consumer: ${json(MQ_CONSUMER_SETTINGS)}, assign() of every partition from earliest, poll() loop`);
   out(`kafkajs 2.2.4: send() of ${KAFKAJS_SEND_BYTES >> 10} KiB of records per call, ${KAFKAJS_SENDS_IN_FLIGHT} calls in flight, default partitioner, not idempotent; consumer ${json(KAFKAJS_CONSUMER_SETTINGS)}, eachBatch, no commits`);
   out(`payload: text of random words, distinct per record (lz4 ~2:1); MB = 10^6 bytes of record values; the send loop yields every ${MQ_SEND_YIELD_RECORDS} records`);

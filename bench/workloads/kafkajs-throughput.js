@@ -19,7 +19,8 @@ kafkajs.CompressionCodecs[CompressionTypes.LZ4] = () => ({
 /** Payload bytes per send() call, and send() calls in flight. */
 export const KAFKAJS_SEND_BYTES = 256 << 10;
 export const KAFKAJS_SENDS_IN_FLIGHT = 5;
-export const KAFKAJS_CONSUMER_SETTINGS = { maxWaitTimeInMs: 500, maxBytesPerPartition: 8 << 20, maxBytes: 64 << 20 };
+/** The fetch sizes mq's consumer gets (MQ_CONSUMER_SETTINGS). */
+export const KAFKAJS_CONSUMER_SETTINGS = { maxWaitTimeInMs: 500, maxBytesPerPartition: 2 << 20, maxBytes: 16 << 20 };
 const STALL_MS = 30_000;
 
 const CODEC = { none: CompressionTypes.None, lz4: CompressionTypes.LZ4 };

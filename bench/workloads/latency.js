@@ -31,7 +31,9 @@ export async function runLatency({ bootstrap, topic, acks, size, rate, seconds, 
     const filler = Buffer.alloc(size, 'x');
     const intervalMs = 1000 / rate;
     let sendError = null;
-    const onFail = (err) => (sendError ??= err);
+    const onSent = (err) => {
+      if (err) sendError ??= err;
+    };
 
     const consumed = (async () => {
       let received = 0;
@@ -62,7 +64,7 @@ export async function runLatency({ bootstrap, topic, acks, size, rate, seconds, 
           const at = performance.now();
           value.writeDoubleLE(at, 0);
           if (sent >= warm) lateness[sent - warm] = at - (t0 + sent * intervalMs);
-          producer.send({ topic, partition: 0, value }).catch(onFail);
+          producer.send({ topic, partition: 0, value }, onSent);
           lastSendAt = at;
           sent++;
         }

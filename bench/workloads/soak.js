@@ -56,13 +56,13 @@ export async function runSoak({ bootstrap, topic, partitions, size, acks, second
     const values = recordValues(size);
     const mask = values.length - 1;
     const window = new SendWindow(Math.max(1, Math.floor(MQ_SEND_WINDOW_BYTES / size)));
-    const onAck = () => {
+    const onSent = (err) => {
+      if (err) return window.fail(err, 1);
       produced++;
       window.done(1);
     };
-    const onFail = (err) => window.fail(err, 1);
     for (let i = 0; ; i++) {
-      producer.send({ topic, value: values[i & mask] }).then(onAck, onFail);
+      producer.send({ topic, value: values[i & mask] }, onSent);
       window.add(1);
       if (window.full) await window.room();
       else if ((i & (MQ_SEND_YIELD_RECORDS - 1)) === MQ_SEND_YIELD_RECORDS - 1) {
