@@ -1,8 +1,8 @@
 // Produce and consume throughput with mq's own client. The producer sends each record with
 // send(record, callback) (no promise per record, as Java's send(record, Callback)), keeps a
 // window of unacknowledged records (like Java's buffer.memory) and lets the client batch: null
-// keys, so the sticky partitioner fills one partition's batch at a time. The consumer reads the topic
-// back from the beginning with a manual assignment of every partition.
+// keys, so the sticky partitioner fills one partition's batch at a time. The consumer reads the
+// topic back from the beginning with a manual assignment of every partition.
 
 import { Consumer, Producer } from '../../dist/index.js';
 import { recordValues } from '../lib/payload.js';
