@@ -1,0 +1,21 @@
+// The request/response spec of every API mq speaks, one per module. index.ts indexes them by key.
+export { Produce } from './00-produce.js';
+export { Fetch } from './01-fetch.js';
+export { ListOffsets } from './02-list-offsets.js';
+export { Metadata } from './03-metadata.js';
+export { OffsetCommit } from './08-offset-commit.js';
+export { OffsetFetch } from './09-offset-fetch.js';
+export { FindCoordinator } from './10-find-coordinator.js';
+export { JoinGroup } from './11-join-group.js';
+export { Heartbeat } from './12-heartbeat.js';
+export { LeaveGroup } from './13-leave-group.js';
+export { SyncGroup } from './14-sync-group.js';
+export { DescribeGroups } from './15-describe-groups.js';
+export { ListGroups } from './16-list-groups.js';
+export { ApiVersions } from './18-api-versions.js';
+export { CreateTopics } from './19-create-topics.js';
+export { DeleteTopics } from './20-delete-topics.js';
+export { InitProducerId } from './22-init-producer-id.js';
+export { CreatePartitions } from './37-create-partitions.js';
+export { DeleteGroups } from './42-delete-groups.js';
+export { OffsetDelete } from './47-offset-delete.js';
