@@ -1,10 +1,11 @@
 // Consumer: manual assignment (assign) or group membership (subscribe). Each broker leading
-// assigned partitions has a fetch loop: one Fetch in flight at a time (a broker answers a connection's requests in order,
-// so a second would only queue behind the first's long poll), covering every fetchable
-// partition it leads, the next one sent as soon as the previous answer is in. Answers are
-// decoded into records and buffered until poll() takes them; the loops pause while the buffer
-// holds maxBytes or more, so memory stays bounded when the application is slower than the
-// brokers.
+// assigned partitions has a fetch loop: one Fetch in flight at a time (a broker answers a
+// connection's requests in order, so a second would only queue behind the first's long poll),
+// covering every fetchable partition it leads, the next one sent as soon as the previous answer
+// is in. Answers are buffered as fetched bytes (only batch headers are read, for the next fetch
+// offset) and checked and decoded when poll() takes them, so the decoding overlaps the broker's
+// work on the next Fetch. The loops pause while the buffer holds maxBytes or more, so memory
+// stays bounded when the application is slower than the brokers.
 //
 // Positions: `fetchOffset` is where the next Fetch starts (past everything buffered);
 // `position` is the offset of the next record poll() returns. A seek or reassignment bumps the
@@ -29,7 +30,7 @@
 import { ErrorCode, errorInfo } from '../protocol/error-codes.js';
 import { Fetch, type FetchPartitionData, type FetchRequest, type FetchResponse } from '../protocol/messages/01-fetch.js';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP } from '../protocol/messages/02-list-offsets.js';
-import { decodeRecordBatches, type DecodedBatch, type TimestampType } from '../protocol/records/record-batch.js';
+import { decodeRecordBatches, nextOffsetAfter, type DecodedBatch, type TimestampType } from '../protocol/records/record-batch.js';
 import { ASSIGNORS, type AssignorName, type TopicPartition } from './assignors.js';
 import { Cluster, type TopicMetadata } from './cluster.js';
 import { backoffMs, numberOption, sleep, type ClientConfig } from './config.js';
@@ -134,15 +135,19 @@ interface PartitionState {
   needsCommitted: boolean;
 }
 
-/** Records of one partition from one Fetch, waiting for poll(). */
+/**
+ * One partition's answer from one Fetch, waiting for poll(). Kept as fetched bytes: poll()
+ * checks and decodes them, so the next Fetch is already on its way while this one is decoded.
+ */
 interface Chunk {
   readonly state: PartitionState;
   readonly epoch: number;
-  /** One list per batch, as decoded: poll() joins them once. */
-  readonly records: ConsumerRecord[][];
+  readonly data: FetchPartitionData;
+  readonly records: Buffer;
+  /** The fetch offset these bytes were asked for (earlier records in them are skipped). */
+  readonly fromOffset: bigint;
   /** The partition's position once these records are returned. */
   readonly nextOffset: bigint;
-  readonly bytes: number;
 }
 
 /** How long one iteration of the async iterator waits in poll() before looking at close()/abort. */
@@ -425,6 +430,8 @@ export class Consumer {
           this.delivered = true;
           return records;
         }
+        // Decoding may have failed: that error is for this poll to throw.
+        continue;
       }
       const remaining = deadline - Date.now();
       if (remaining <= 0 || signal?.aborted) return [];
@@ -606,8 +613,7 @@ export class Consumer {
     for (const c of chunks) {
       c.state.buffered--;
       if (c.epoch !== c.state.epoch || !c.state.assigned) continue;
-      c.state.position = c.nextOffset;
-      for (const list of c.records) lists.push(list);
+      for (const list of this.decodeChunk(c)) lists.push(list);
     }
     // Buffer space is free again: paused fetch loops resume.
     this.maybeFetch();
@@ -619,7 +625,7 @@ export class Consumer {
     state.epoch++;
     const kept: Chunk[] = [];
     for (const c of this.buffer) {
-      if (c.state === state) this.bufferedBytes -= c.bytes;
+      if (c.state === state) this.bufferedBytes -= c.records.length;
       else kept.push(c);
     }
     this.buffer = kept;
@@ -854,14 +860,16 @@ export class Consumer {
     else if (!info.retriable) this.fail(err);
   }
 
-  /** Decodes one partition's records into a buffered chunk; true when it holds records. */
+  /**
+   * Buffers one partition's fetched bytes for poll(); true when they move the partition on. Only
+   * the batch headers are read here (for the next fetch offset); poll() verifies and decodes.
+   */
   private addRecords(state: PartitionState, data: FetchPartitionData): boolean {
     const raw = data.records;
-    const bytes = raw === null ? Buffer.alloc(0) : Buffer.isBuffer(raw) ? raw : Buffer.concat(raw);
-    if (bytes.length === 0) return false;
-    // Records before the position (the first batch may start earlier) are left out by the decoder.
-    const batches = decodeRecordBatches(bytes, { record: FetchedRecord, source: state, fromOffset: state.fetchOffset });
-    if (batches.length === 0) {
+    const records = raw === null ? Buffer.alloc(0) : Buffer.isBuffer(raw) ? raw : Buffer.concat(raw);
+    if (records.length === 0) return false;
+    const nextOffset = nextOffsetAfter(records);
+    if (nextOffset === null) {
       // Only part of one batch fitted in partitionMaxBytes (a broker without KIP-74): ask for more.
       if (state.maxBytes >= this.maxBytes) {
         this.retryLater(state);
@@ -876,30 +884,40 @@ export class Consumer {
       return false;
     }
     state.maxBytes = this.maxPartitionBytes;
-    const records: ConsumerRecord[][] = [];
-    let count = 0;
-    const aborted = this.isolationLevel === 1 ? new AbortedTransactions(data) : null;
-    const from = state.fetchOffset;
-    let nextOffset = from;
-    for (const batch of batches) {
-      const last = batch.header.baseOffset + BigInt(batch.header.lastOffsetDelta);
-      if (last >= nextOffset) nextOffset = last + 1n;
-      if (aborted?.skip(batch, last)) continue;
-      if (batch.isControl || batch.records.length === 0) continue;
-      records.push(batch.records);
-      count += batch.records.length;
-    }
-    if (nextOffset === from) return false;
+    const fromOffset = state.fetchOffset;
+    if (nextOffset <= fromOffset) return false;
     state.fetchOffset = nextOffset;
-    if (count === 0 && state.buffered === 0) {
-      // Only markers or records before the position: nothing to hand out, move on directly.
-      state.position = nextOffset;
-      return false;
-    }
-    this.buffer.push({ state, epoch: state.epoch, records, nextOffset, bytes: bytes.length });
+    this.buffer.push({ state, epoch: state.epoch, data, records, fromOffset, nextOffset });
     state.buffered++;
-    this.bufferedBytes += bytes.length;
-    return count > 0;
+    this.bufferedBytes += records.length;
+    return true;
+  }
+
+  /** The records of a chunk that poll() hands out: CRCs checked, aborted transactions dropped. */
+  private decodeChunk(c: Chunk): ConsumerRecord[][] {
+    const { state } = c;
+    let batches: Array<DecodedBatch<ConsumerRecord>>;
+    try {
+      // Records before the fetch offset (the first batch may start earlier) are left out.
+      batches = decodeRecordBatches(c.records, { record: FetchedRecord, source: state, fromOffset: c.fromOffset });
+    } catch (err) {
+      // Nothing of this chunk or after it is handed out (the new epoch drops later chunks and
+      // answers in flight): fetch it again after the back-off.
+      state.epoch++;
+      state.fetchOffset = c.fromOffset;
+      this.retryLater(state);
+      this.fail(new MqError('MQ_ERR_PROTOCOL', `cannot decode records of ${state.topic}-${state.partition} at offset ${c.fromOffset}: ${(err as Error).message}`, { cause: err }));
+      return [];
+    }
+    const lists: ConsumerRecord[][] = [];
+    const aborted = this.isolationLevel === 1 ? new AbortedTransactions(c.data) : null;
+    for (const batch of batches) {
+      if (aborted?.skip(batch, batch.header.baseOffset + BigInt(batch.header.lastOffsetDelta))) continue;
+      if (batch.isControl || batch.records.length === 0) continue;
+      lists.push(batch.records);
+    }
+    state.position = c.nextOffset;
+    return lists;
   }
 
   private retryLater(state: PartitionState): void {

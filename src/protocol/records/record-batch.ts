@@ -201,6 +201,27 @@ export function batchCount(buf: Buffer): number {
   return count;
 }
 
+/**
+ * The offset after the last complete batch (or legacy entry) in fetched bytes, read from the
+ * headers alone (no CRC, no records): a consumer can ask for what follows before it decodes
+ * these. null when no batch is complete (only part of one fitted in the fetch size).
+ */
+export function nextOffsetAfter(buf: Buffer): bigint | null {
+  let next: bigint | null = null;
+  let pos = 0;
+  while (buf.length - pos >= LOG_OVERHEAD) {
+    const batchLength = buf.readInt32BE(pos + BATCH_LENGTH_OFFSET);
+    if (batchLength < MAGIC_OFFSET + 1 - LOG_OVERHEAD) throw new DecodeError(`record batch length ${batchLength} is too small`, pos + BATCH_LENGTH_OFFSET, 'batchLength');
+    const end = pos + LOG_OVERHEAD + batchLength;
+    if (end > buf.length) break;
+    // v2: baseOffset + lastOffsetDelta; v0/v1: an entry's offset is its last (inner) offset.
+    const last = buf.readBigInt64BE(pos) + (buf.readInt8(pos + MAGIC_OFFSET) === 2 && end - pos >= BATCH_HEADER_SIZE ? BigInt(buf.readInt32BE(pos + LAST_OFFSET_DELTA_OFFSET)) : 0n);
+    if (next === null || last >= next) next = last + 1n;
+    pos = end;
+  }
+  return next;
+}
+
 // ---- encoding ----------------------------------------------------------------------------
 
 const INT32_MIN = -0x80000000n;

@@ -14,6 +14,7 @@ import {
   DecodedRecord,
   decodeRecordBatches,
   encodeRecordBatch,
+  nextOffsetAfter,
   readBatchHeader,
   RECORDS_COUNT_OFFSET,
   stampLogAppendTime,
@@ -182,6 +183,21 @@ describe('header helpers', () => {
     expect(batchCount(bytes)).toBe(3);
     expect(() => batchCount(bytes.subarray(0, bytes.length - 1))).toThrow(DecodeError);
     expect(() => batchCount(Buffer.concat([bytes, Buffer.alloc(5)]))).toThrow(/trailing/);
+  });
+
+  // The oracle: the full decoder's last record offset, over every prefix of kafka-python's and
+  // kcat's batches (v2 and legacy, v1 compressed wrappers included; a v0 wrapper's own offset is
+  // what Java's consumer goes by too, and kafka-python's producer-side capture leaves it 0).
+  it('nextOffsetAfter gives the offset after the last complete batch, from the headers alone', () => {
+    for (const name of ['v2-multi', 'v2-transactional', 'v2-lz4-kcat', 'legacy-v0-plain', 'legacy-v1-plain', 'legacy-v1-snappy', 'legacy-v1-gzip']) {
+      const { bytes } = loadCapture(name);
+      for (let cut = 0; cut <= bytes.length; cut += cut < bytes.length - 16 ? 7 : 1) {
+        const prefix = bytes.subarray(0, cut);
+        const offsets = decodeRecordBatches(prefix, { verifyCrc: false }).map((b) => b.header.baseOffset + BigInt(b.header.lastOffsetDelta));
+        const expected = offsets.length === 0 ? null : offsets.reduce((a, b) => (b > a ? b : a)) + 1n;
+        expect(nextOffsetAfter(prefix), `${name} cut at ${cut}`).toBe(expected);
+      }
+    }
   });
 
   it('readBatchHeader refuses a short buffer', () => {
