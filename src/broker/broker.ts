@@ -83,7 +83,7 @@ export class Broker {
       } catch (e) {
         this.log('error', `Retention check failed: ${(e as Error).message}`);
       }
-    }, config.int('log.retention.check.interval.ms')).unref();
+    }, config.retentionCheckIntervalMs).unref();
     this.coordinator = new GroupCoordinator({
       config: config.groupCoordinatorConfig(),
       offsetsTopic: {

@@ -89,6 +89,7 @@ export class BrokerConfig {
     this.groupCoordinatorConfig();
     this.offsetsTopicNumPartitions;
     this.offsetsTopicConfigs();
+    this.retentionCheckIntervalMs;
   }
 
   get(key: string): string | undefined {
@@ -143,6 +144,12 @@ export class BrokerConfig {
   }
   get socketRequestMaxBytes(): number {
     return this.int('socket.request.max.bytes');
+  }
+  /** How often retention runs over every log (AK ServerLogConfigs, at least 1). */
+  get retentionCheckIntervalMs(): number {
+    const n = this.int('log.retention.check.interval.ms');
+    if (n < 1) throw new ConfigError(`log.retention.check.interval.ms: ${n} is below the minimum of 1`);
+    return n;
   }
 
   /** The group coordinator's settings, checked against Kafka's lower bounds. */
