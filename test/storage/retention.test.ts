@@ -206,6 +206,16 @@ describe('PartitionLog retention', () => {
     expect(log.deleteOldSegments(T0 + 100_000).segments).toHaveLength(10);
   });
 
+  it("judges a segment without record timestamps by its file's modification time", () => {
+    const dir = tmp();
+    const log = openLog(dir, config({ 'segment.bytes': 400, 'retention.ms': 10_000 }), { clock: () => T0 });
+    for (let i = 0; i < 3; i++) log.append(makeBatch(5, { timestamps: Array(5).fill(-1n), valueSize: 30 }));
+    expect(log.segmentBaseOffsets()).toEqual([0n, 5n, 10n]);
+    const old = new Date(T0 - 60_000);
+    utimesSync(join(dir, '00000000000000000000.log'), old, old);
+    expect(log.deleteOldSegments(T0).segments.map((s) => s.baseOffset)).toEqual([0n]);
+  });
+
   it('a read taken before its segment is deleted keeps its bytes', () => {
     const dir = tmp();
     const log = tenSegments(dir);
