@@ -75,6 +75,9 @@ function readPartitionMetadata(path: string): Buffer | null {
   return Buffer.from(id, 'base64url');
 }
 
+/** setTimeout's largest delay (2^31 - 1 ms). */
+const MAX_TIMEOUT_MS = 0x7fffffff;
+
 /**
  * Best effort: a file that cannot be removed now is a `.deleted` file, which the next load
  * removes. Runs from a timer, where a throw would take the broker down.
@@ -272,9 +275,10 @@ export class LogManager {
   /** Removes `.deleted` files after the delay, as Kafka's scheduler does; close() removes what is still waiting. */
   private deleteLater(files: string[], delayMs: number): void {
     this.pendingDeletes.add(files);
+    // Node fires longer timeouts at once; 24.8 days is as good as forever here.
     setTimeout(() => {
       if (this.pendingDeletes.delete(files)) removeFiles(files);
-    }, delayMs).unref();
+    }, Math.min(delayMs, MAX_TIMEOUT_MS)).unref();
   }
 
   /**

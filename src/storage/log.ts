@@ -44,9 +44,9 @@ import { UnsupportedCompressionError } from '../protocol/records/compression.js'
 import { recompressBatches } from '../protocol/records/recompress.js';
 import { StorageError } from './errors.js';
 import type { LogConfig } from './log-config.js';
+import { DELETED_SUFFIX } from './log-files.js';
 import { LogSegment } from './log-segment.js';
 import { hasProducerId, readProducerBatchHeader, snapshotFilePath, type BatchMetadata, type PendingProducerBatch, type ProducerStateManager } from './producer-state.js';
-import { DELETED_SUFFIX } from './log-files.js';
 import { planRetention, type DeletionReason } from './retention.js';
 import type { TimestampOffset } from './time-index.js';
 
@@ -432,6 +432,8 @@ export class PartitionLog {
     }
     if (offset <= this._logStartOffset) return false;
     this._logStartOffset = offset;
+    // Nothing below the log start needs recovering (AK UnifiedLog.updateLogStartOffset).
+    if (this._recoveryPoint < offset) this._recoveryPoint = offset;
     return true;
   }
 
