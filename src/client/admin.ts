@@ -211,7 +211,10 @@ export class Admin {
     return listOffsets(this.cluster, requests, isolationLevelCode(options.isolationLevel));
   }
 
-  /** Moves each partition's log start offset up to `offset` (-1n: the high watermark); results in request order. */
+  /**
+   * Moves each partition's log start offset up to `offset` (-1n: the high watermark), one entry
+   * per partition as Java's Map<TopicPartition, RecordsToDelete>; results in request order.
+   */
   async deleteRecords(requests: RecordsToDelete[], options: { timeoutMs?: number } = {}): Promise<DeleteRecordsResult[]> {
     await this.connect();
     return deleteRecords(this.cluster, requests, options.timeoutMs ?? this.cluster.config.requestTimeoutMs);
