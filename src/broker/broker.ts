@@ -13,6 +13,7 @@ import { LogManager } from '../storage/log-manager.js';
 import type { PartitionLog } from '../storage/log.js';
 import { logConfigFrom, TOPIC_CONFIG_NAMES } from '../storage/log-config.js';
 import { DEFAULT_PRODUCER_ID_EXPIRATION_MS } from '../storage/producer-state.js';
+import { describeDeletion } from '../storage/retention.js';
 import type { BrokerConfig } from './config.js';
 import type { BrokerConnection } from './connection.js';
 import { DelayedFetches } from './delayed-fetch.js';
@@ -49,6 +50,7 @@ export class Broker {
   readonly coordinator: GroupCoordinator;
   readonly nodeId: number;
   private readonly producerExpiration: NodeJS.Timeout;
+  private readonly retentionCheck: NodeJS.Timeout;
   /** Host and port clients are told to connect to (advertised.listeners, port resolved at bind). */
   advertised = { host: 'localhost', port: 9092 };
 
@@ -74,6 +76,14 @@ export class Broker {
       () => this.logs.removeExpiredProducers(),
       optionalInt(config, 'producer.id.expiration.check.interval.ms') ?? PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS,
     ).unref();
+    // One task over every log (AK LogManager's kafka-log-retention), not a timer per log.
+    this.retentionCheck = setInterval(() => {
+      try {
+        this.cleanupLogs();
+      } catch (e) {
+        this.log('error', `Retention check failed: ${(e as Error).message}`);
+      }
+    }, config.retentionCheckIntervalMs).unref();
     this.coordinator = new GroupCoordinator({
       config: config.groupCoordinatorConfig(),
       offsetsTopic: {
@@ -217,7 +227,19 @@ export class Broker {
     this.log('info', `Deleted topic ${name}`);
   }
 
+  /** A retention pass (log-manager.ts cleanupLogs), logged in Kafka's words. */
+  cleanupLogs(): void {
+    for (const { log, deleted, error } of this.logs.cleanupLogs()) {
+      const prefix = `[UnifiedLog partition=${log.topic}-${log.partition}, dir=${log.dir}]`;
+      if (error) this.log('error', `${prefix} Error while deleting old segments: ${error.message}`);
+      for (const s of deleted) {
+        this.log('info', `${prefix} Deleting segment with base offset ${s.baseOffset} (${s.size} bytes) due to ${describeDeletion(s.reason, log.config, log.logStartOffset)}`);
+      }
+    }
+  }
+
   close(): void {
+    clearInterval(this.retentionCheck);
     clearInterval(this.producerExpiration);
     this.coordinator.close();
     this.fetches.closeAll();

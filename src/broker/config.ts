@@ -39,6 +39,7 @@ const DEFAULTS: Readonly<Record<string, string>> = {
   'min.insync.replicas': '1',
   'compression.type': 'producer',
   'log.retention.check.interval.ms': '300000',
+  'log.segment.delete.delay.ms': '60000',
   // Group coordinator (AK GroupCoordinatorConfig). offsets.topic.replication.factor is not
   // listed: a single node creates __consumer_offsets with one replica.
   'group.initial.rebalance.delay.ms': '3000',
@@ -88,6 +89,7 @@ export class BrokerConfig {
     this.groupCoordinatorConfig();
     this.offsetsTopicNumPartitions;
     this.offsetsTopicConfigs();
+    this.retentionCheckIntervalMs;
   }
 
   get(key: string): string | undefined {
@@ -143,6 +145,12 @@ export class BrokerConfig {
   get socketRequestMaxBytes(): number {
     return this.int('socket.request.max.bytes');
   }
+  /** How often retention runs over every log (AK ServerLogConfigs, at least 1). */
+  get retentionCheckIntervalMs(): number {
+    const n = this.int('log.retention.check.interval.ms');
+    if (n < 1) throw new ConfigError(`log.retention.check.interval.ms: ${n} is below the minimum of 1`);
+    return n;
+  }
 
   /** The group coordinator's settings, checked against Kafka's lower bounds. */
   groupCoordinatorConfig(): CoordinatorConfig {
@@ -197,6 +205,7 @@ export class BrokerConfig {
       'retention.bytes': p['log.retention.bytes']!,
       'retention.ms': ms('log.retention.ms', 'log.retention.minutes', 'log.retention.hours'),
       'segment.bytes': p['log.segment.bytes']!,
+      'file.delete.delay.ms': p['log.segment.delete.delay.ms']!,
       'segment.ms': ms('log.roll.ms', null, 'log.roll.hours'),
       'segment.index.bytes': p['log.index.size.max.bytes']!,
       'index.interval.bytes': p['log.index.interval.bytes']!,

@@ -28,6 +28,7 @@ export type AdminClient = Pick<
   | 'describeTopics'
   | 'createPartitions'
   | 'listOffsets'
+  | 'deleteRecords'
   | 'listGroups'
   | 'describeGroups'
   | 'deleteGroups'

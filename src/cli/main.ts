@@ -8,6 +8,7 @@ import { consoleConsumerCommand } from './commands/console-consumer.js';
 import { consoleProducerCommand } from './commands/console-producer.js';
 import { consumerGroupsCommand } from './commands/consumer-groups.js';
 import { consumerPerfTestCommand } from './commands/consumer-perf-test.js';
+import { deleteRecordsCommand } from './commands/delete-records.js';
 import { endToEndLatencyCommand } from './commands/end-to-end-latency.js';
 import { producerPerfTestCommand } from './commands/producer-perf-test.js';
 import { serverStartCommand } from './commands/server-start.js';
@@ -32,6 +33,7 @@ function program(ctx: CliContext): Command {
     producerPerfTestCommand(ctx),
     consumerPerfTestCommand(ctx),
     endToEndLatencyCommand(ctx),
+    deleteRecordsCommand(ctx),
     serverStartCommand(ctx),
   ];
   for (const cmd of commands) {

@@ -16,6 +16,7 @@ import { backoffMs, sleep, type ClientConfig } from './config.js';
 import { KafkaError, kafkaErrorOrNull } from './errors.js';
 import * as groups from './group-admin.js';
 import { isolationLevelCode, listOffsets, type IsolationLevel, type OffsetResult } from './list-offsets.js';
+import { deleteRecords, type DeleteRecordsResult, type RecordsToDelete } from './delete-records.js';
 import { topicIdToString } from './topic-id.js';
 
 export interface TopicPartitionInfo {
@@ -208,6 +209,15 @@ export class Admin {
   ): Promise<OffsetResult[]> {
     await this.connect();
     return listOffsets(this.cluster, requests, isolationLevelCode(options.isolationLevel));
+  }
+
+  /**
+   * Moves each partition's log start offset up to `offset` (-1n: the high watermark), one entry
+   * per partition as Java's Map<TopicPartition, RecordsToDelete>; results in request order.
+   */
+  async deleteRecords(requests: RecordsToDelete[], options: { timeoutMs?: number } = {}): Promise<DeleteRecordsResult[]> {
+    await this.connect();
+    return deleteRecords(this.cluster, requests, options.timeoutMs ?? this.cluster.config.requestTimeoutMs);
   }
 
   async describeCluster(): Promise<ClusterDescription> {

@@ -15,6 +15,7 @@ export { Connection, type ConnectionOptions, type SendOptions, type VersionRange
 export type { BrokerInfo, ClusterDescription } from './cluster.js';
 export { Admin, type TopicPartitionInfo, type TopicDescription, type NewTopic, type CreateTopicResult } from './admin.js';
 export type { IsolationLevel, OffsetResult } from './list-offsets.js';
+export type { DeleteRecordsResult, RecordsToDelete } from './delete-records.js';
 export {
   Producer,
   type Acks,

@@ -14,6 +14,8 @@ export type CompressionTypeConfig = 'producer' | 'uncompressed' | 'gzip' | 'snap
 export interface LogConfig {
   readonly 'cleanup.policy': readonly CleanupPolicy[];
   readonly 'compression.type': CompressionTypeConfig;
+  /** How long segments deleted by retention stay on disk under their `.deleted` names. */
+  readonly 'file.delete.delay.ms': number;
   /** Messages appended before the log is fsynced (default never: the OS flushes). */
   readonly 'flush.messages': number;
   /** Carried for the broker's flush scheduler; storage itself has no timers. */
@@ -65,6 +67,7 @@ const LONG_MAX = '9223372036854775807';
 const DEFINITIONS: { readonly [K in keyof LogConfig]: { readonly default: string; readonly parse: Parser<LogConfig[K]> } } = {
   'cleanup.policy': { default: 'delete', parse: listOf<CleanupPolicy>('delete', 'compact') },
   'compression.type': { default: 'producer', parse: oneOf<CompressionTypeConfig>('producer', 'uncompressed', 'gzip', 'snappy', 'lz4', 'zstd') },
+  'file.delete.delay.ms': { default: '60000', parse: long(0) },
   'flush.messages': { default: LONG_MAX, parse: long(1) },
   'flush.ms': { default: LONG_MAX, parse: long(0) },
   'index.interval.bytes': { default: '4096', parse: int(0) },

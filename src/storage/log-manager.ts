@@ -10,6 +10,11 @@
 //                                                re-validated from their recovery points
 //   <dir>/<topic>-<partition>.<hex uuid>-delete  a partition directory being deleted
 //
+// Retention (cleanupLogs, which the broker runs every log.retention.check.interval.ms) deletes
+// whole old segments from every log (retention.ts): their files are renamed `.deleted` at once
+// and removed file.delete.delay.ms later (or at close; a crash leaves them for the next load to
+// remove). The log start offsets it moves are checkpointed straight away.
+//
 // A partition lives in exactly one dir; new partitions go to the dir holding the fewest.
 // Deleting renames the directory to its -delete name first (one atomic step), then removes
 // it; a crash in between leaves a -delete directory that the next open() removes.
@@ -24,7 +29,7 @@ import { StorageError } from './errors.js';
 import type { LogConfig } from './log-config.js';
 import { deleteDirName, isDeleteDirName, parsePartitionDirName, partitionDirName } from './log-files.js';
 import { loadPartitionLog } from './log-loader.js';
-import type { PartitionLog } from './log.js';
+import type { DeletedSegments, PartitionLog } from './log.js';
 
 export const CLEAN_SHUTDOWN_FILE = '.kafka_cleanshutdown';
 export const RECOVERY_POINT_CHECKPOINT_FILE = 'recovery-point-offset-checkpoint';
@@ -40,6 +45,13 @@ export interface LogManagerOptions {
   /** producer.id.expiration.ms: idle producers are forgotten after it (see removeExpiredProducers). */
   producerIdExpirationMs?: number;
   clock?: () => number;
+}
+
+/** One log's share of a retention pass: what it deleted, or why it could not. */
+export interface RetentionOutcome {
+  log: PartitionLog;
+  deleted: DeletedSegments['segments'];
+  error?: StorageError;
 }
 
 /** Kafka's partition.metadata text (PartitionMetadataFileFormatter): no trailing newline. */
@@ -63,9 +75,28 @@ function readPartitionMetadata(path: string): Buffer | null {
   return Buffer.from(id, 'base64url');
 }
 
+/** setTimeout's largest delay (2^31 - 1 ms). */
+const MAX_TIMEOUT_MS = 0x7fffffff;
+
+/**
+ * Best effort: a file that cannot be removed now is a `.deleted` file, which the next load
+ * removes. Runs from a timer, where a throw would take the broker down.
+ */
+function removeFiles(files: readonly string[]): void {
+  for (const file of files) {
+    try {
+      rmSync(file, { force: true });
+    } catch {
+      // Left for the next load.
+    }
+  }
+}
+
 export class LogManager {
   private readonly byName = new Map<string, { log: PartitionLog; dir: string }>();
   private readonly clock: () => number;
+  /** `.deleted` files of segments retention removed, waiting for file.delete.delay.ms. */
+  private readonly pendingDeletes = new Set<string[]>();
   private closed = false;
 
   private constructor(
@@ -195,18 +226,59 @@ export class LogManager {
 
   /** Writes each dir's recovery-point and log-start-offset checkpoints (also meant for a periodic task). */
   checkpoint(): void {
+    this.writeCheckpoints(RECOVERY_POINT_CHECKPOINT_FILE, (log) => log.recoveryPoint);
+    this.checkpointLogStartOffsets();
+  }
+
+  /**
+   * Writes each dir's log-start-offset-checkpoint. Kafka writes it every
+   * log.flush.start.offset.checkpoint.interval.ms; here it is written whenever a log start offset
+   * moves (retention, DeleteRecords), which is rare and so costs little.
+   */
+  checkpointLogStartOffsets(): void {
+    this.writeCheckpoints(LOG_START_OFFSET_CHECKPOINT_FILE, (log) => log.logStartOffset);
+  }
+
+  private writeCheckpoints(file: string, offsetOf: (log: PartitionLog) => bigint): void {
     for (const dir of this.logDirs) {
-      const recovery: CheckpointEntry[] = [];
-      const starts: CheckpointEntry[] = [];
+      const entries: CheckpointEntry[] = [];
       for (const entry of this.byName.values()) {
-        if (entry.dir !== dir) continue;
-        const { topic, partition } = entry.log;
-        recovery.push({ topic, partition, offset: entry.log.recoveryPoint });
-        starts.push({ topic, partition, offset: entry.log.logStartOffset });
+        if (entry.dir === dir) entries.push({ topic: entry.log.topic, partition: entry.log.partition, offset: offsetOf(entry.log) });
       }
-      writeOffsetCheckpoint(join(dir, RECOVERY_POINT_CHECKPOINT_FILE), recovery);
-      writeOffsetCheckpoint(join(dir, LOG_START_OFFSET_CHECKPOINT_FILE), starts);
+      writeOffsetCheckpoint(join(dir, file), entries);
     }
+  }
+
+  /**
+   * One retention pass over every log (AK LogManager.cleanupLogs): each deletes what its own
+   * current config says is expired (retention.ts). A log that fails is reported and the others
+   * carry on. Returns the logs that deleted something or failed.
+   */
+  cleanupLogs(): RetentionOutcome[] {
+    const now = this.clock();
+    const outcomes: RetentionOutcome[] = [];
+    for (const { log } of this.byName.values()) {
+      try {
+        const { segments, files } = log.deleteOldSegments(now);
+        if (segments.length === 0) continue;
+        this.deleteLater(files, log.config['file.delete.delay.ms']);
+        outcomes.push({ log, deleted: segments });
+      } catch (e) {
+        if (!(e instanceof StorageError)) throw e;
+        outcomes.push({ log, deleted: [], error: e });
+      }
+    }
+    if (outcomes.some((o) => o.deleted.length > 0)) this.checkpointLogStartOffsets();
+    return outcomes;
+  }
+
+  /** Removes `.deleted` files after the delay, as Kafka's scheduler does; close() removes what is still waiting. */
+  private deleteLater(files: string[], delayMs: number): void {
+    this.pendingDeletes.add(files);
+    // Node fires longer timeouts at once; 24.8 days is as good as forever here.
+    setTimeout(() => {
+      if (this.pendingDeletes.delete(files)) removeFiles(files);
+    }, Math.min(delayMs, MAX_TIMEOUT_MS)).unref();
   }
 
   /**
@@ -217,6 +289,8 @@ export class LogManager {
     if (this.closed) return;
     this.closed = true;
     for (const { log } of this.byName.values()) log.close();
+    for (const files of this.pendingDeletes) removeFiles(files);
+    this.pendingDeletes.clear();
     this.checkpoint();
     for (const dir of this.logDirs) writeFileAtomic(join(dir, CLEAN_SHUTDOWN_FILE), '');
     this.byName.clear();

@@ -14,7 +14,7 @@
 // Concurrency: single writer. The owning PartitionLog serialises appends, reads and recovery on
 // the event loop; nothing here is safe to call concurrently from worker threads.
 
-import { closeSync, constants, fsyncSync, fstatSync, ftruncateSync, openSync, unlinkSync } from 'node:fs';
+import { closeSync, constants, fsyncSync, fstatSync, ftruncateSync, openSync, renameSync, unlinkSync } from 'node:fs';
 import {
   ATTR_LOG_APPEND_TIME,
   ATTRIBUTES_OFFSET,
@@ -30,7 +30,7 @@ import {
 import { CorruptIndexError, StorageError } from './errors.js';
 import { BlockReader, readFully, writeFully } from './file-io.js';
 import type { LogConfig } from './log-config.js';
-import { indexFilePath, logFilePath, timeIndexFilePath } from './log-files.js';
+import { DELETED_SUFFIX, indexFilePath, logFilePath, timeIndexFilePath } from './log-files.js';
 import { OffsetIndex } from './offset-index.js';
 import { TimeIndex, type TimestampOffset } from './time-index.js';
 
@@ -397,6 +397,29 @@ export class LogSegment {
     closeSync(this.fd);
     this.offsetIndex.close();
     this.timeIndex.close();
+  }
+
+  /**
+   * Retention's clock (AK LogSegment.largestTimestamp): the greatest record timestamp, else the
+   * .log file's last modification time.
+   */
+  largestTimestamp(): bigint {
+    if (this.maxTimestampSoFar >= 0n) return this.maxTimestampSoFar;
+    return BigInt(Math.floor(fstatSync(this.fd).mtimeMs));
+  }
+
+  /**
+   * Closes the segment and renames its three files with the `.deleted` suffix (AK
+   * LocalLog.deleteSegmentFiles); returns the new paths, which the caller removes after
+   * file.delete.delay.ms. Closing at once is safe: reads are synchronous and copy out of the
+   * file, so once the segment has left its log no read can be part-way through it.
+   */
+  closeAndMarkDeleted(): string[] {
+    this.close();
+    return [this.logPath, this.offsetIndex.path, this.timeIndex.path].map((path) => {
+      renameSync(path, path + DELETED_SUFFIX);
+      return path + DELETED_SUFFIX;
+    });
   }
 
   /** Closes and removes the segment's three files. */

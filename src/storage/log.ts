@@ -24,6 +24,7 @@
 // the page cache) but not a power loss, unless flush.messages asks for an fsync. Callers must
 // not call into a log from worker threads.
 
+import { existsSync, renameSync } from 'node:fs';
 import {
   ATTR_CONTROL,
   ATTRIBUTES_OFFSET,
@@ -43,8 +44,10 @@ import { UnsupportedCompressionError } from '../protocol/records/compression.js'
 import { recompressBatches } from '../protocol/records/recompress.js';
 import { StorageError } from './errors.js';
 import type { LogConfig } from './log-config.js';
+import { DELETED_SUFFIX } from './log-files.js';
 import { LogSegment } from './log-segment.js';
-import { hasProducerId, readProducerBatchHeader, type BatchMetadata, type PendingProducerBatch, type ProducerStateManager } from './producer-state.js';
+import { hasProducerId, readProducerBatchHeader, snapshotFilePath, type BatchMetadata, type PendingProducerBatch, type ProducerStateManager } from './producer-state.js';
+import { planRetention, type DeletionReason } from './retention.js';
 import type { TimestampOffset } from './time-index.js';
 
 /** ListOffsets special timestamps (AK ListOffsetsRequest). */
@@ -81,6 +84,13 @@ export interface ReadResult {
 }
 
 export type AppendListener = (log: PartitionLog) => void;
+
+/** What one retention pass removed: the segments, and their files now carrying the `.deleted` suffix. */
+export interface DeletedSegments {
+  segments: Array<{ baseOffset: bigint; size: number; reason: DeletionReason }>;
+  /** To be removed after file.delete.delay.ms (log-manager.ts); startup removes any left over. */
+  files: string[];
+}
 
 export interface PartitionLogInit {
   dir: string;
@@ -404,6 +414,56 @@ export class PartitionLog {
       return null;
     } catch (e) {
       throw this.failure('search timestamps in', e);
+    }
+  }
+
+  /**
+   * Raises the log start offset (AK UnifiedLog.maybeIncrementLogStartOffset): DeleteRecords
+   * moves it anywhere up to the high watermark, mid-segment too, and retention moves it to the
+   * first segment it keeps. It never goes down. Segments wholly below it are deleted by the next
+   * retention pass. OFFSET_OUT_OF_RANGE beyond the high watermark. Returns whether it moved.
+   */
+  incrementLogStartOffset(offset: bigint): boolean {
+    if (offset > this._highWatermark) {
+      throw new StorageError(
+        'OFFSET_OUT_OF_RANGE',
+        `Cannot increment the log start offset to ${offset} of partition ${this.topic}-${this.partition} since it is larger than the high watermark ${this._highWatermark}`,
+      );
+    }
+    if (offset <= this._logStartOffset) return false;
+    this._logStartOffset = offset;
+    // Nothing below the log start needs recovering (AK UnifiedLog.updateLogStartOffset).
+    if (this._recoveryPoint < offset) this._recoveryPoint = offset;
+    return true;
+  }
+
+  /**
+   * Retention (AK UnifiedLog.deleteOldSegments): removes the oldest segments retention.ts picks
+   * under the log's config as it is now, so a config changed live applies at the next pass. When
+   * every segment goes, a new active segment is rolled first, so the log is never without one.
+   * The log start offset moves to the first segment kept. Deleted segments' files, and the
+   * producer snapshots named by their base offsets, are renamed `.deleted` for the caller to
+   * remove later.
+   */
+  deleteOldSegments(now: number): DeletedSegments {
+    const { reasons } = planRetention(this.segments, this, this.config, now);
+    if (reasons.length === 0) return { segments: [], files: [] };
+    try {
+      if (reasons.length === this.segments.length) this.roll(now);
+      const doomed = this.segments.splice(0, reasons.length);
+      this.incrementLogStartOffset(this.segments[0]!.baseOffset);
+      const files: string[] = [];
+      for (const segment of doomed) {
+        files.push(...segment.closeAndMarkDeleted());
+        const snapshot = snapshotFilePath(this.dir, segment.baseOffset);
+        if (existsSync(snapshot)) {
+          renameSync(snapshot, snapshot + DELETED_SUFFIX);
+          files.push(snapshot + DELETED_SUFFIX);
+        }
+      }
+      return { segments: doomed.map((s, i) => ({ baseOffset: s.baseOffset, size: s.size, reason: reasons[i]! })), files };
+    } catch (e) {
+      throw this.failure('delete old segments of', e);
     }
   }
 

@@ -87,6 +87,7 @@ const OTHER_ORACLES: Record<number, { request: number[]; response: number[]; whe
   18: { request: [3], response: [3], where: 'messages/18-api-versions.test.ts (hand-written v3; the v3 request is also a kcat capture)' },
   19: { request: [4, 5, 6, 7], response: [4, 5, 6, 7], where: 'messages/19-create-topics.test.ts (hand-written)' },
   20: { request: [4, 5, 6], response: [4, 5, 6], where: 'messages/20-delete-topics.test.ts (hand-written)' },
+  21: { request: [0, 1, 2], response: [0, 1, 2], where: 'messages/21-delete-records.test.ts (kafkajs v0-1, hand-written v2)' },
   22: { request: [0, 1, 2, 3, 4, 5], response: [0, 1, 2, 3, 4, 5], where: 'messages/22-init-producer-id.test.ts (kafkajs v0-1, hand-written v2-5; the v4 request is also a kcat capture)' },
   37: { request: [2, 3], response: [2, 3], where: 'messages/37-create-partitions.test.ts (hand-written)' },
   42: { request: [0, 1, 2], response: [0, 1, 2], where: 'messages/42-delete-groups.test.ts (kafkajs v0-1, hand-written v2)' },

@@ -7,6 +7,7 @@ describe('LogConfig', () => {
     expect(DEFAULT_LOG_CONFIG).toEqual({
       'cleanup.policy': ['delete'],
       'compression.type': 'producer',
+      'file.delete.delay.ms': 60000,
       'flush.messages': Number.MAX_SAFE_INTEGER,
       'flush.ms': Number.MAX_SAFE_INTEGER,
       'index.interval.bytes': 4096,

@@ -15,6 +15,7 @@ import './16-list-groups.js';
 import './18-api-versions.js';
 import './19-create-topics.js';
 import './20-delete-topics.js';
+import './21-delete-records.js';
 import './22-init-producer-id.js';
 import './37-create-partitions.js';
 import './42-delete-groups.js';

@@ -15,6 +15,7 @@ export { ListGroups } from './16-list-groups.js';
 export { ApiVersions } from './18-api-versions.js';
 export { CreateTopics } from './19-create-topics.js';
 export { DeleteTopics } from './20-delete-topics.js';
+export { DeleteRecords } from './21-delete-records.js';
 export { InitProducerId } from './22-init-producer-id.js';
 export { CreatePartitions } from './37-create-partitions.js';
 export { DeleteGroups } from './42-delete-groups.js';
