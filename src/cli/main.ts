@@ -4,11 +4,14 @@
 
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { brokerApiVersionsCommand } from './commands/broker-api-versions.js';
 import { consoleConsumerCommand } from './commands/console-consumer.js';
 import { consoleProducerCommand } from './commands/console-producer.js';
 import { consumerGroupsCommand } from './commands/consumer-groups.js';
 import { consumerPerfTestCommand } from './commands/consumer-perf-test.js';
 import { endToEndLatencyCommand } from './commands/end-to-end-latency.js';
+import { getOffsetsCommand } from './commands/get-offsets.js';
+import { logDirsCommand } from './commands/log-dirs.js';
 import { producerPerfTestCommand } from './commands/producer-perf-test.js';
 import { serverStartCommand } from './commands/server-start.js';
 import { topicsCommand } from './commands/topics.js';
@@ -33,6 +36,9 @@ function program(ctx: CliContext): Command {
     consumerPerfTestCommand(ctx),
     endToEndLatencyCommand(ctx),
     serverStartCommand(ctx),
+    getOffsetsCommand(ctx),
+    brokerApiVersionsCommand(ctx),
+    logDirsCommand(ctx),
   ];
   for (const cmd of commands) {
     // addCommand does not copy settings the way .command() does: usage errors must not exit.
