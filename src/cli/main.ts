@@ -9,6 +9,7 @@ import { consoleConsumerCommand } from './commands/console-consumer.js';
 import { consoleProducerCommand } from './commands/console-producer.js';
 import { consumerGroupsCommand } from './commands/consumer-groups.js';
 import { consumerPerfTestCommand } from './commands/consumer-perf-test.js';
+import { dumpLogCommand } from './commands/dump-log.js';
 import { endToEndLatencyCommand } from './commands/end-to-end-latency.js';
 import { getOffsetsCommand } from './commands/get-offsets.js';
 import { logDirsCommand } from './commands/log-dirs.js';
@@ -39,6 +40,7 @@ function program(ctx: CliContext): Command {
     getOffsetsCommand(ctx),
     brokerApiVersionsCommand(ctx),
     logDirsCommand(ctx),
+    dumpLogCommand(ctx),
   ];
   for (const cmd of commands) {
     // addCommand does not copy settings the way .command() does: usage errors must not exit.
