@@ -15,6 +15,7 @@ import { getOffsetsCommand } from './commands/get-offsets.js';
 import { logDirsCommand } from './commands/log-dirs.js';
 import { producerPerfTestCommand } from './commands/producer-perf-test.js';
 import { serverStartCommand } from './commands/server-start.js';
+import { serverStopCommand } from './commands/server-stop.js';
 import { topicsCommand } from './commands/topics.js';
 import { defaultClients, type CliContext } from './context.js';
 import { CliError, messageOf, ReportedFailure } from './errors.js';
@@ -37,6 +38,7 @@ function program(ctx: CliContext): Command {
     consumerPerfTestCommand(ctx),
     endToEndLatencyCommand(ctx),
     serverStartCommand(ctx),
+    serverStopCommand(),
     getOffsetsCommand(ctx),
     brokerApiVersionsCommand(ctx),
     logDirsCommand(ctx),
