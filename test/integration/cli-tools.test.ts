@@ -154,6 +154,22 @@ describe('mq log-dirs --describe', () => {
   });
 });
 
+describe('on a terminal: tables', () => {
+  const tty = (args: string[]) => runMq(args, { clients: defaultClients, tty: true, env: { MQ_BOOTSTRAP_SERVER: b.bootstrap, NO_COLOR: '1' } });
+  it('get-offsets, log-dirs and broker-api-versions draw tables with the same facts', async () => {
+    const offsets = await tty(['get-offsets', '--topic-partitions', 'tools-a:10']);
+    expect(offsets.stdout).toMatch(/TOPIC.*PARTITION.*OFFSET/);
+    expect(offsets.stdout).toMatch(/tools-a\s*│\s*10\s*│\s*5/);
+    const dirs = await tty(['log-dirs', '--describe', '--topic-list', 'tools-b']);
+    expect(dirs.stdout).toMatch(/BROKER.*LOG DIR.*PARTITION/);
+    expect(dirs.stdout).toContain('tools-b-1');
+    expect(dirs.stdout).not.toContain('Querying brokers');
+    const versions = await tty(['broker-api-versions']);
+    expect(versions.stdout).toMatch(/Produce\(0\)\s*│\s*0 to 9\s*│\s*9/);
+    expect(versions.stdout).toMatch(/SaslHandshake\(17\)\s*│\s*UNSUPPORTED/);
+  });
+});
+
 describe('Admin.describeCluster uses DescribeCluster', () => {
   it('reports the cluster id, controller and broker', async () => {
     const admin = new Admin({ bootstrapServers: [b.bootstrap] });
