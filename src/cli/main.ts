@@ -4,14 +4,19 @@
 
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { brokerApiVersionsCommand } from './commands/broker-api-versions.js';
 import { consoleConsumerCommand } from './commands/console-consumer.js';
 import { consoleProducerCommand } from './commands/console-producer.js';
 import { consumerGroupsCommand } from './commands/consumer-groups.js';
 import { consumerPerfTestCommand } from './commands/consumer-perf-test.js';
 import { deleteRecordsCommand } from './commands/delete-records.js';
+import { dumpLogCommand } from './commands/dump-log.js';
 import { endToEndLatencyCommand } from './commands/end-to-end-latency.js';
+import { getOffsetsCommand } from './commands/get-offsets.js';
+import { logDirsCommand } from './commands/log-dirs.js';
 import { producerPerfTestCommand } from './commands/producer-perf-test.js';
 import { serverStartCommand } from './commands/server-start.js';
+import { serverStopCommand } from './commands/server-stop.js';
 import { topicsCommand } from './commands/topics.js';
 import { defaultClients, type CliContext } from './context.js';
 import { CliError, messageOf, ReportedFailure } from './errors.js';
@@ -35,6 +40,11 @@ function program(ctx: CliContext): Command {
     endToEndLatencyCommand(ctx),
     deleteRecordsCommand(ctx),
     serverStartCommand(ctx),
+    serverStopCommand(),
+    getOffsetsCommand(ctx),
+    brokerApiVersionsCommand(ctx),
+    logDirsCommand(ctx),
+    dumpLogCommand(ctx),
   ];
   for (const cmd of commands) {
     // addCommand does not copy settings the way .command() does: usage errors must not exit.

@@ -14,6 +14,7 @@ import { Cluster, type ClusterDescription } from './cluster.js';
 import type { CommitResult, CommittedOffset } from './coordinator.js';
 import { backoffMs, sleep, type ClientConfig } from './config.js';
 import { KafkaError, kafkaErrorOrNull } from './errors.js';
+import * as brokers from './cluster-admin.js';
 import * as groups from './group-admin.js';
 import { isolationLevelCode, listOffsets, type IsolationLevel, type OffsetResult } from './list-offsets.js';
 import { deleteRecords, type DeleteRecordsResult, type RecordsToDelete } from './delete-records.js';
@@ -220,10 +221,22 @@ export class Admin {
     return deleteRecords(this.cluster, requests, options.timeoutMs ?? this.cluster.config.requestTimeoutMs);
   }
 
+  /** DescribeCluster, or Metadata when the broker predates it. */
   async describeCluster(): Promise<ClusterDescription> {
     await this.connect();
-    await this.cluster.fetchMetadata([]);
-    return this.cluster.describe();
+    return brokers.describeCluster(this.cluster);
+  }
+
+  /** Every log dir of each of `brokerIds`, with every partition it holds. */
+  async describeLogDirs(brokerIds: number[]): Promise<Map<number, brokers.LogDirDescription[]>> {
+    await this.connect();
+    return brokers.describeLogDirs(this.cluster, brokerIds);
+  }
+
+  /** The API versions each broker advertised. */
+  async brokerApiVersions(): Promise<brokers.BrokerApiVersions[]> {
+    await this.connect();
+    return brokers.brokerApiVersions(this.cluster);
   }
 
   /** Every group of every broker, sorted by id; `states` keeps only groups in those states. */

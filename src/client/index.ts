@@ -36,4 +36,5 @@ export {
 export type { AssignorName, TopicPartition } from './assignors.js';
 export type { CommitResult, CommittedOffset } from './coordinator.js';
 export type { GroupListing, GroupDescription, MemberDescription } from './group-admin.js';
+export type { BrokerApiVersions, LogDirDescription, ReplicaInfo } from './cluster-admin.js';
 export { topicIdToString, topicIdFromString } from './topic-id.js';

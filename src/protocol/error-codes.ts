@@ -127,6 +127,8 @@ const rows = [
   [111, 'UNRELEASED_INSTANCE_ID', '', 'The instance ID is still used by another member in the consumer group. That member must leave first.'],
   [112, 'UNSUPPORTED_ASSIGNOR', '', 'The assignor or its version range is not supported by the consumer group.'],
   [113, 'STALE_MEMBER_EPOCH', '', 'The member epoch is stale. The member must retry after receiving its updated member epoch via the ConsumerGroupHeartbeat API.'],
+  [114, 'MISMATCHED_ENDPOINT_TYPE', '', 'The request was sent to an endpoint of the wrong type.'],
+  [115, 'UNSUPPORTED_ENDPOINT_TYPE', '', 'This endpoint type is not supported yet.'],
 ] as const satisfies ReadonlyArray<readonly [number, string, '' | 'R' | 'RM' | 'M', string]>;
 
 const byCode = new Map<number, ErrorCodeInfo>();

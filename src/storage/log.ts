@@ -159,6 +159,11 @@ export class PartitionLog {
     return this._recoveryPoint;
   }
 
+  /** Bytes in the segments' .log files (Kafka's Log.size, which DescribeLogDirs reports). */
+  get size(): number {
+    return this.segments.reduce((sum, s) => sum + s.size, 0);
+  }
+
   /** Base offsets of the segments, oldest first. */
   segmentBaseOffsets(): bigint[] {
     return this.segments.map((s) => s.baseOffset);

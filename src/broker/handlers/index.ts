@@ -17,6 +17,8 @@ import './19-create-topics.js';
 import './20-delete-topics.js';
 import './21-delete-records.js';
 import './22-init-producer-id.js';
+import './35-describe-log-dirs.js';
 import './37-create-partitions.js';
 import './42-delete-groups.js';
 import './47-offset-delete.js';
+import './60-describe-cluster.js';

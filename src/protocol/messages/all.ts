@@ -17,6 +17,8 @@ export { CreateTopics } from './19-create-topics.js';
 export { DeleteTopics } from './20-delete-topics.js';
 export { DeleteRecords } from './21-delete-records.js';
 export { InitProducerId } from './22-init-producer-id.js';
+export { DescribeLogDirs } from './35-describe-log-dirs.js';
 export { CreatePartitions } from './37-create-partitions.js';
 export { DeleteGroups } from './42-delete-groups.js';
 export { OffsetDelete } from './47-offset-delete.js';
+export { DescribeCluster } from './60-describe-cluster.js';

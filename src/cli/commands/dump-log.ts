@@ -1,0 +1,594 @@
+// mq dump-log --files f1,f2 — kafka-dump-log.sh (AK core/.../tools/DumpLogSegments.scala). Offline:
+// it reads segment files, not a broker. Per file `Dumping <file>`, then by suffix:
+//   .log        `Log starting offset: N`, one line per batch (`baseOffset: .. isvalid: true`), with
+//               --deep-iteration / --print-data-log one `| offset: ..` line per record, and
+//               `Found N invalid bytes at the end of <name>` for a torn tail
+//   .index      `offset: O position: P` (or `<file> is empty.`); each entry checked against the log
+//   .timeindex  `timestamp: T offset: O`; each entry checked against the log
+//   .snapshot   producer state entries (`producerId: .. producerEpoch: ..`)
+//   .txnindex   aborted transactions
+//   anything else: `Ignoring unknown file <file>` on stderr (Kafka has no dumper for checkpoints)
+// After all files, the problems found go to stderr in Kafka's words (`Mismatches in :<path>`, ...).
+// --verify-index-only checks without printing entries; --index-sanity-check runs the check a
+// broker runs at startup and prints `<file> passed sanity check.`
+//
+// Layers: the CLI sits on the client and protocol layers (DESIGN.md). Batches and records are
+// decoded with protocol/records, which every layer may use. The index, snapshot and txn-index
+// formats are read here rather than through src/storage: a dump must show the entries as they
+// are on disk, including the zero-filled and corrupt ones that storage's readers reject or repair
+// on load, and each is a few fixed-width fields. Kafka's sequence arithmetic (which wraps at
+// Int32 max) lives with the producer state in storage; it is loaded with a dynamic import, as
+// server-start loads the broker, so no other tool loads storage code.
+//
+// Text is Kafka's on a terminal too (these lines are what people grep and compare); --output json
+// gives one document per file.
+
+import { closeSync, openSync, readSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { Command } from 'commander';
+import { crc32c, crc32Ieee } from '../../protocol/records/crc32c.js';
+import {
+  ATTR_CONTROL,
+  ATTR_LOG_APPEND_TIME,
+  ATTR_TRANSACTIONAL,
+  ATTR_COMPRESSION_MASK,
+  BATCH_HEADER_SIZE,
+  LOG_OVERHEAD,
+  MAGIC_OFFSET,
+  decodeRecordBatches,
+  readBatchHeader,
+  verifyBatchCrc,
+  type DecodedBatch,
+} from '../../protocol/records/record-batch.js';
+import { compressionName } from '../../protocol/records/compression.js';
+import { addSharedOptions, integer, type CliContext } from '../context.js';
+import { CliError, messageOf } from '../errors.js';
+import { toJson, type OutputFormat } from '../output/format.js';
+
+type SequenceMath = Pick<typeof import('../../storage/producer-state.js'), 'incrementSequence' | 'decrementSequence'>;
+
+interface DumpLogOptions {
+  files?: string;
+  printDataLog?: boolean;
+  deepIteration?: boolean;
+  verifyIndexOnly?: boolean;
+  indexSanityCheck?: boolean;
+  maxMessageSize: number;
+  maxBytes: number;
+  skipRecordMetadata?: boolean;
+  output: OutputFormat;
+}
+
+const INT32_MAX = 2147483647;
+/** Batch attribute bit 6: the batch carries a delete horizon (KIP-534) in its base timestamp. */
+const ATTR_DELETE_HORIZON = 0x40;
+/** Kafka's LegacyRecord.RECORD_OVERHEAD_V0: a smaller batch size means a corrupt file. */
+const MIN_BATCH_SIZE = 14;
+
+/** Where output goes: stdout lines in order, and the problems printed to stderr at the end. */
+class Dump {
+  readonly out: string[] = [];
+  readonly indexMismatches = new Map<string, Array<[bigint, bigint]>>();
+  readonly nonConsecutive = new Map<string, Array<[bigint, bigint]>>();
+  readonly timeMismatches = new Map<string, Array<[bigint, bigint]>>();
+  readonly outOfOrder = new Map<string, Array<[bigint, bigint]>>();
+  readonly shallowNotFound = new Map<string, Array<[bigint, bigint]>>();
+  readonly errors: string[] = [];
+  json: Record<string, unknown>[] = [];
+
+  /** Kafka prepends to these lists (Scala `::=`), so they print newest first. */
+  static prepend(map: Map<string, Array<[bigint, bigint]>>, file: string, pair: [bigint, bigint]): void {
+    map.set(file, [pair, ...(map.get(file) ?? [])]);
+  }
+  static append(map: Map<string, Array<[bigint, bigint]>>, file: string, pair: [bigint, bigint]): void {
+    map.set(file, [...(map.get(file) ?? []), pair]);
+  }
+
+  /** DumpLogSegments.main's closing report, then TimeIndexDumpErrors.printErrors, then non-consecutive offsets. */
+  problems(): string {
+    const lines: string[] = [];
+    for (const [file, list] of this.indexMismatches) {
+      lines.push(`Mismatches in :${file}`, ...list.map(([i, l]) => `  Index offset: ${i}, log offset: ${l}`));
+    }
+    for (const [file, list] of this.timeMismatches) {
+      lines.push(`Found timestamp mismatch in :${file}`, ...list.map(([i, l]) => `  Index timestamp: ${i}, log timestamp: ${l}`));
+    }
+    for (const [file, list] of this.outOfOrder) {
+      lines.push(`Found out of order timestamp in :${file}`, ...list.map(([i, p]) => `  Index timestamp: ${i}, Previously indexed timestamp: ${p}`));
+    }
+    for (const list of this.shallowNotFound.values()) {
+      lines.push('The following indexed offsets are not found in the log.', ...list.map(([i, l]) => `Indexed offset: ${i}, found log offset: ${l}`));
+    }
+    for (const [file, list] of this.nonConsecutive) {
+      lines.push(`Non-consecutive offsets in ${file}`, ...list.map(([a, b]) => `  ${a} is followed by ${b}`));
+    }
+    return [...this.errors, ...lines].map((l) => `${l}\n`).join('');
+  }
+}
+
+// ---- segment files -----------------------------------------------------------------------------
+
+/** The 20-digit base offset a segment file is named by (Kafka: the name up to the first '.'). */
+function baseOffsetOf(file: string): bigint {
+  const stem = basename(file).split('.')[0]!;
+  if (!/^\d+$/.test(stem)) throw new CliError(`For input string: "${stem}"`);
+  return BigInt(stem);
+}
+
+function readRange(file: string, position: number, length: number): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const size = Math.max(0, Math.min(length, statSync(file).size - position));
+    const buf = Buffer.alloc(size);
+    let done = 0;
+    while (done < size) {
+      const n = readSync(fd, buf, done, size - done, position + done);
+      if (n === 0) break;
+      done += n;
+    }
+    return buf.subarray(0, done);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+interface BatchAt {
+  position: number;
+  size: number;
+  buf: Buffer;
+}
+
+/**
+ * The whole batches in `buf` (read from `base` in the file), as FileRecords iterates them: it
+ * stops where a batch is cut short, and a size below the minimum means a corrupt file.
+ */
+function* batchesIn(buf: Buffer, file: string, base = 0): Generator<BatchAt> {
+  let pos = 0;
+  while (pos + MAGIC_OFFSET + 1 < buf.length) {
+    const size = buf.readInt32BE(pos + 8);
+    if (size < MIN_BATCH_SIZE) {
+      throw new CliError(`Found record size ${size} smaller than minimum record overhead (${MIN_BATCH_SIZE}) in file ${file}.`);
+    }
+    if (pos + LOG_OVERHEAD + size > buf.length) return;
+    yield { position: base + pos, size: LOG_OVERHEAD + size, buf: buf.subarray(pos, pos + LOG_OVERHEAD + size) };
+    pos += LOG_OVERHEAD + size;
+  }
+}
+
+function lastOffsetOf(b: BatchAt): bigint {
+  if (b.buf.readInt8(MAGIC_OFFSET) === 2) return b.buf.readBigInt64BE(0) + BigInt(b.buf.readInt32BE(23));
+  return b.buf.readBigInt64BE(0); // a legacy entry's offset is its last (inner) offset
+}
+
+function decodeOne(b: BatchAt): DecodedBatch {
+  const [batch] = decodeRecordBatches(b.buf, { verifyCrc: false });
+  return batch!;
+}
+
+// ---- .log --------------------------------------------------------------------------------------
+
+interface BatchView {
+  baseOffset: bigint;
+  lastOffset: bigint;
+  count: number;
+  baseSequence: number;
+  lastSequence: number;
+  producerId: bigint;
+  producerEpoch: number;
+  partitionLeaderEpoch: number;
+  isTransactional: boolean;
+  isControl: boolean;
+  deleteHorizonMs: bigint | null;
+  position: number;
+  timestampType: string;
+  maxTimestamp: bigint;
+  size: number;
+  magic: number;
+  compresscodec: string;
+  crc: number;
+  isvalid: boolean;
+}
+
+function batchView(b: BatchAt, seq: SequenceMath): BatchView {
+  const magic = b.buf.readInt8(MAGIC_OFFSET);
+  if (magic !== 2 || b.size < BATCH_HEADER_SIZE) {
+    // A legacy (v0/v1) entry: Kafka prints `offset:` and the wrapper's own fields.
+    const d = decodeOne(b);
+    return {
+      baseOffset: d.header.baseOffset,
+      lastOffset: lastOffsetOf(b),
+      count: d.records.length,
+      baseSequence: -1,
+      lastSequence: -1,
+      producerId: -1n,
+      producerEpoch: -1,
+      partitionLeaderEpoch: -1,
+      isTransactional: false,
+      isControl: false,
+      deleteHorizonMs: null,
+      position: b.position,
+      timestampType: magic === 0 ? 'NoTimestampType' : d.timestampType,
+      maxTimestamp: magic === 0 ? -1n : d.header.maxTimestamp,
+      size: b.size,
+      magic,
+      compresscodec: d.compression,
+      crc: b.buf.readUInt32BE(12),
+      isvalid: b.buf.readUInt32BE(12) === crc32Ieee(b.buf.subarray(16)),
+    };
+  }
+  const h = readBatchHeader(b.buf, 0);
+  return {
+    baseOffset: h.baseOffset,
+    lastOffset: h.baseOffset + BigInt(h.lastOffsetDelta),
+    count: h.recordCount,
+    baseSequence: h.baseSequence,
+    lastSequence: h.baseSequence === -1 ? -1 : seq.incrementSequence(h.baseSequence, h.lastOffsetDelta),
+    producerId: h.producerId,
+    producerEpoch: h.producerEpoch,
+    partitionLeaderEpoch: h.partitionLeaderEpoch,
+    isTransactional: (h.attributes & ATTR_TRANSACTIONAL) !== 0,
+    isControl: (h.attributes & ATTR_CONTROL) !== 0,
+    deleteHorizonMs: (h.attributes & ATTR_DELETE_HORIZON) !== 0 ? h.baseTimestamp : null,
+    position: b.position,
+    timestampType: (h.attributes & ATTR_LOG_APPEND_TIME) !== 0 ? 'LogAppendTime' : 'CreateTime',
+    maxTimestamp: h.maxTimestamp,
+    size: b.size,
+    magic,
+    compresscodec: compressionName(h.attributes & ATTR_COMPRESSION_MASK),
+    crc: h.crc,
+    isvalid: verifyBatchCrc(b.buf, 0, h.batchLength),
+  };
+}
+
+/** DumpLogSegments.printBatchLevel. */
+function batchLine(v: BatchView): string {
+  const head =
+    v.magic >= 2
+      ? `baseOffset: ${v.baseOffset} lastOffset: ${v.lastOffset} count: ${v.count} baseSequence: ${v.baseSequence} lastSequence: ${v.lastSequence}` +
+        ` producerId: ${v.producerId} producerEpoch: ${v.producerEpoch} partitionLeaderEpoch: ${v.partitionLeaderEpoch}` +
+        ` isTransactional: ${v.isTransactional} isControl: ${v.isControl} deleteHorizonMs: ${v.deleteHorizonMs === null ? 'OptionalLong.empty' : `OptionalLong[${v.deleteHorizonMs}]`}`
+      : `offset: ${v.lastOffset}`;
+  return `${head} position: ${v.position} ${v.timestampType}: ${v.maxTimestamp} size: ${v.size} magic: ${v.magic} compresscodec: ${v.compresscodec} crc: ${v.crc} isvalid: ${v.isvalid}`;
+}
+
+interface RecordView {
+  offset: bigint;
+  timestamp: bigint;
+  keySize: number;
+  valueSize: number;
+  sequence: number;
+  headerKeys: string[];
+  key: string | null;
+  payload: string | null;
+  control: string | null;
+}
+
+/** Control record text: `endTxnMarker: COMMIT coordinatorEpoch: 0`, or Kafka's fallback for other types. */
+function controlText(key: Buffer | null, value: Buffer | null): string {
+  const type = key && key.length >= 4 ? key.readInt16BE(2) : -1;
+  if ((type === 0 || type === 1) && value && value.length >= 6) {
+    return `endTxnMarker: ${type === 0 ? 'ABORT' : 'COMMIT'} coordinatorEpoch: ${value.readInt32BE(2)}`;
+  }
+  return `controlType: UNKNOWN(${type})`;
+}
+
+function dumpLog(dump: Dump, file: string, o: DumpLogOptions, seq: SequenceMath): void {
+  const printContents = o.printDataLog === true;
+  const deep = o.deepIteration === true || printContents;
+  dump.out.push(`Log starting offset: ${baseOffsetOf(file)}`);
+  const fileSize = statSync(file).size;
+  const buf = readRange(file, 0, o.maxBytes);
+  const abs = resolve(file);
+  const json: { file: string; batches: unknown[]; invalidBytes: number } = { file, batches: [], invalidBytes: 0 };
+  let validBytes = 0;
+  let lastOffset = -1n;
+  for (const b of batchesIn(buf, file)) {
+    const v = batchView(b, seq);
+    dump.out.push(batchLine(v));
+    const records: RecordView[] = [];
+    if (deep) {
+      const d = decodeOne(b);
+      for (const r of d.records) {
+        if (lastOffset !== -1n && r.offset !== lastOffset + 1n) Dump.prepend(dump.nonConsecutive, abs, [lastOffset, r.offset]);
+        lastOffset = r.offset;
+        const offsetDelta = Number(r.offset - v.baseOffset);
+        const view: RecordView = {
+          offset: r.offset,
+          timestamp: r.timestamp,
+          keySize: r.key?.length ?? -1,
+          valueSize: r.value?.length ?? -1,
+          sequence: v.baseSequence === -1 || v.magic < 2 ? -1 : seq.incrementSequence(v.baseSequence, offsetDelta),
+          headerKeys: r.headers.map((h) => h.key),
+          key: r.key === null ? null : r.key.toString('utf8'),
+          payload: r.value === null ? null : r.value.toString('utf8'),
+          control: v.isControl ? controlText(r.key, r.value) : null,
+        };
+        records.push(view);
+        dump.out.push(recordLine(view, v, o, printContents));
+      }
+    }
+    json.batches.push(deep ? { ...v, records } : v);
+    validBytes += b.size;
+  }
+  const trailing = Math.min(fileSize, o.maxBytes) - validBytes;
+  if (trailing > 0 && o.maxBytes === INT32_MAX) {
+    dump.out.push(`Found ${trailing} invalid bytes at the end of ${basename(file)}`);
+    json.invalidBytes = trailing;
+  }
+  dump.json.push(json);
+}
+
+/** One `| offset: ..` line, built in the order and with the spacing DumpLogSegments.dumpLog prints. */
+function recordLine(r: RecordView, b: BatchView, o: DumpLogOptions, printContents: boolean): string {
+  let line = '';
+  let prefix = '| ';
+  if (!o.skipRecordMetadata) {
+    line += `${prefix}offset: ${r.offset} ${b.timestampType}: ${r.timestamp} keySize: ${r.keySize} valueSize: ${r.valueSize}`;
+    prefix = ' ';
+    if (b.magic >= 2) line += ` sequence: ${r.sequence} headerKeys: [${r.headerKeys.join(',')}]`;
+    if (r.control !== null) line += ` ${r.control}`;
+  }
+  if (printContents && !b.isControl) {
+    if (r.key !== null) {
+      line += `${prefix}key: ${r.key}`;
+      prefix = ' ';
+    }
+    if (r.payload !== null) line += ` payload: ${r.payload}`;
+  }
+  return line;
+}
+
+// ---- .index and .timeindex ---------------------------------------------------------------------
+
+const OFFSET_ENTRY = 8;
+const TIME_ENTRY = 12;
+
+/** The entries of an index file as Kafka maps it: length / entry size of them, zero-filled ones included. */
+function offsetEntries(file: string, base: bigint): Array<{ offset: bigint; position: number }> {
+  const buf = readFileSync(file);
+  const out = [];
+  for (let p = 0; p + OFFSET_ENTRY <= buf.length; p += OFFSET_ENTRY) out.push({ offset: base + BigInt(buf.readInt32BE(p)), position: buf.readInt32BE(p + 4) });
+  return out;
+}
+
+function timeEntries(file: string, base: bigint): Array<{ timestamp: bigint; offset: bigint }> {
+  const buf = readFileSync(file);
+  const out = [];
+  for (let p = 0; p + TIME_ENTRY <= buf.length; p += TIME_ENTRY) out.push({ timestamp: buf.readBigInt64BE(p), offset: base + BigInt(buf.readInt32BE(p + 8)) });
+  return out;
+}
+
+function siblingLog(file: string): string {
+  return join(dirname(resolve(file)), `${basename(file).split('.')[0]}.log`);
+}
+
+/** OffsetIndex.sanityCheck (AK storage/.../OffsetIndex.java); throws Kafka's CorruptIndexException text. */
+function offsetIndexSanity(file: string, base: bigint): void {
+  const length = statSync(file).size;
+  const entries = offsetEntries(file, base);
+  const last = entries.at(-1);
+  if (last && last.offset < base) {
+    throw new CliError(
+      `Corrupt index found, index file (${resolve(file)}) has non-zero size but the last offset is ${last.offset} which is less than the base offset ${base}.`,
+    );
+  }
+  if (length % OFFSET_ENTRY !== 0) {
+    throw new CliError(`Index file ${resolve(file)} is corrupt, found ${length} bytes which is neither positive nor a multiple of ${OFFSET_ENTRY}.`);
+  }
+}
+
+/** TimeIndex.sanityCheck. */
+function timeIndexSanity(file: string, base: bigint): void {
+  const length = statSync(file).size;
+  const entries = timeEntries(file, base);
+  const first = entries[0];
+  const last = entries.at(-1);
+  if (first && last && last.timestamp < first.timestamp) {
+    throw new CliError(
+      `Corrupt time index found, time index file (${resolve(file)}) has non-zero size but the last timestamp is ${last.timestamp} which is less than the first timestamp ${first.timestamp}`,
+    );
+  }
+  if (last && last.offset < base) {
+    throw new CliError(
+      `Corrupt time index found, time index file (${resolve(file)}) has non-zero size but the last offset is ${last.offset} which is less than the first offset ${base}`,
+    );
+  }
+  if (length % TIME_ENTRY !== 0) {
+    throw new CliError(`Time index file ${resolve(file)} is corrupt, found ${length} bytes which is neither positive nor a multiple of ${TIME_ENTRY}.`);
+  }
+}
+
+function dumpIndex(dump: Dump, file: string, o: DumpLogOptions): void {
+  const base = baseOffsetOf(file);
+  const log = siblingLog(file);
+  const entries = offsetEntries(file, base);
+  if (entries.length === 0) {
+    dump.out.push(`${file} is empty.`);
+    return;
+  }
+  if (o.indexSanityCheck) {
+    offsetIndexSanity(file, base);
+    dump.out.push(`${file} passed sanity check.`);
+    return;
+  }
+  const printed: unknown[] = [];
+  for (const [i, e] of entries.entries()) {
+    // A crash can leave zero-filled entries in the preallocated file: stop at the first.
+    if (e.offset === base && i > 0) break;
+    const [first] = batchesIn(readRange(log, e.position, o.maxMessageSize), log, e.position);
+    const firstLast = first ? lastOffsetOf(first) : -1n;
+    if (firstLast !== e.offset) Dump.prepend(dump.indexMismatches, resolve(file), [e.offset, firstLast]);
+    if (!o.verifyIndexOnly) dump.out.push(`offset: ${e.offset} position: ${e.position}`);
+    printed.push(e);
+  }
+  dump.json.push({ file, entries: printed });
+}
+
+/** OffsetIndex.lookup: the position of the largest entry at or below `offset`, else 0. */
+function lookupPosition(entries: ReadonlyArray<{ offset: bigint; position: number }>, base: bigint, offset: bigint): number {
+  let position = 0;
+  for (const [i, e] of entries.entries()) {
+    if (i > 0 && e.offset === base) break;
+    if (e.offset > offset) break;
+    position = e.position;
+  }
+  return position;
+}
+
+function dumpTimeIndex(dump: Dump, file: string, o: DumpLogOptions): void {
+  const base = baseOffsetOf(file);
+  const log = siblingLog(file);
+  const indexFile = join(dirname(resolve(file)), `${basename(file).split('.')[0]}.index`);
+  if (o.indexSanityCheck) {
+    timeIndexSanity(file, base);
+    dump.out.push(`${file} passed sanity check.`);
+    return;
+  }
+  const offsets = offsetEntries(indexFile, base);
+  const abs = resolve(file);
+  const printed: unknown[] = [];
+  let prev = -1n;
+  for (const [i, e] of timeEntries(file, base).entries()) {
+    if (e.offset === base && i > 0) break;
+    const position = lookupPosition(offsets, base, e.offset);
+    let found: BatchAt | undefined;
+    for (const b of batchesIn(readRange(log, position, INT32_MAX), log, position)) {
+      if (lastOffsetOf(b) >= e.offset) {
+        found = b;
+        break;
+      }
+    }
+    if (!found) Dump.append(dump.shallowNotFound, abs, [e.offset, -1n]);
+    else if (lastOffsetOf(found) !== e.offset) Dump.append(dump.shallowNotFound, abs, [e.offset, lastOffsetOf(found)]);
+    else {
+      const max = decodeOne(found).records.reduce((m, r) => (r.timestamp > m ? r.timestamp : m), -1n);
+      if (max !== e.timestamp) Dump.append(dump.timeMismatches, abs, [e.timestamp, max]);
+      if (prev >= e.timestamp) Dump.append(dump.outOfOrder, abs, [e.timestamp, prev]);
+    }
+    if (!o.verifyIndexOnly) dump.out.push(`timestamp: ${e.timestamp} offset: ${e.offset}`);
+    printed.push(e);
+    prev = e.timestamp;
+  }
+  dump.json.push({ file, entries: printed });
+}
+
+// ---- .snapshot and .txnindex -------------------------------------------------------------------
+
+const SNAPSHOT_HEADER = 10;
+const SNAPSHOT_ENTRY = 46;
+
+/** ProducerStateManager.readSnapshot (format version 1), each entry as dumpProducerIdSnapshot prints it. */
+function dumpSnapshot(dump: Dump, file: string, seq: SequenceMath): void {
+  const buf = readFileSync(file);
+  const version = buf.length >= 2 ? buf.readInt16BE(0) : -1;
+  if (version !== 1) {
+    dump.errors.push(`Snapshot contained an unknown file version ${version}`);
+    return;
+  }
+  const stored = buf.readUInt32BE(2);
+  const computed = crc32c(buf.subarray(6));
+  if (stored !== computed) {
+    dump.errors.push(`Snapshot is corrupt (CRC is no longer valid). Stored crc: ${stored}. Computed crc: ${computed}`);
+    return;
+  }
+  const count = buf.readInt32BE(6);
+  const entries = [];
+  for (let i = 0, p = SNAPSHOT_HEADER; i < count && p + SNAPSHOT_ENTRY <= buf.length; i++, p += SNAPSHOT_ENTRY) {
+    const e = {
+      producerId: buf.readBigInt64BE(p),
+      producerEpoch: buf.readInt16BE(p + 8),
+      lastSequence: buf.readInt32BE(p + 10),
+      lastOffset: buf.readBigInt64BE(p + 14),
+      offsetDelta: buf.readInt32BE(p + 22),
+      timestamp: buf.readBigInt64BE(p + 26),
+      coordinatorEpoch: buf.readInt32BE(p + 34),
+      currentTxnFirstOffset: buf.readBigInt64BE(p + 38),
+    };
+    entries.push(e);
+    const txn = e.currentTxnFirstOffset >= 0n ? `OptionalLong[${e.currentTxnFirstOffset}]` : 'OptionalLong.empty';
+    let line = `producerId: ${e.producerId} producerEpoch: ${e.producerEpoch} coordinatorEpoch: ${e.coordinatorEpoch} currentTxnFirstOffset: ${txn} lastTimestamp: ${e.timestamp} `;
+    // Kafka keeps the batch metadata only for an entry with a real offset.
+    if (e.lastOffset >= 0n) {
+      line +=
+        `firstSequence: ${seq.decrementSequence(e.lastSequence, e.offsetDelta)} lastSequence: ${e.lastSequence} ` +
+        `lastOffset: ${e.lastOffset} offsetDelta: ${e.offsetDelta} timestamp: ${e.timestamp}`;
+    }
+    dump.out.push(line);
+  }
+  dump.json.push({ file, entries });
+}
+
+const TXN_ENTRY = 34;
+
+/** TransactionIndex entries: version, producerId, firstOffset, lastOffset, lastStableOffset. */
+function dumpTxnIndex(dump: Dump, file: string): void {
+  const buf = readFileSync(file);
+  const entries = [];
+  for (let p = 0; p + TXN_ENTRY <= buf.length; p += TXN_ENTRY) {
+    const e = {
+      version: buf.readInt16BE(p),
+      producerId: buf.readBigInt64BE(p + 2),
+      firstOffset: buf.readBigInt64BE(p + 10),
+      lastOffset: buf.readBigInt64BE(p + 18),
+      lastStableOffset: buf.readBigInt64BE(p + 26),
+    };
+    entries.push(e);
+    dump.out.push(`version: ${e.version} producerId: ${e.producerId} firstOffset: ${e.firstOffset} lastOffset: ${e.lastOffset} lastStableOffset: ${e.lastStableOffset}`);
+  }
+  dump.json.push({ file, entries });
+}
+
+// ---- command -----------------------------------------------------------------------------------
+
+const loadSequenceMath = (): Promise<SequenceMath> => import('../../storage/producer-state.js');
+
+async function runDumpLog(ctx: CliContext, o: DumpLogOptions): Promise<void> {
+  if (o.files === undefined) throw new CliError('Missing required argument "[files]"');
+  const seq = await loadSequenceMath();
+  const dump = new Dump();
+  const flush = (): void => {
+    if (o.output === 'text' && dump.out.length > 0) ctx.stdout.write(dump.out.map((l) => `${l}\n`).join(''));
+    dump.out.length = 0;
+  };
+  try {
+    for (const file of o.files.split(',')) {
+      if (o.output === 'text') dump.out.push(`Dumping ${file}`);
+      const dot = basename(file).lastIndexOf('.');
+      const suffix = dot < 0 ? '' : basename(file).slice(dot);
+      try {
+        if (suffix === '.log') dumpLog(dump, file, o, seq);
+        else if (suffix === '.index') dumpIndex(dump, file, o);
+        else if (suffix === '.timeindex') dumpTimeIndex(dump, file, o);
+        else if (suffix === '.snapshot') dumpSnapshot(dump, file, seq);
+        else if (suffix === '.txnindex') dumpTxnIndex(dump, file);
+        else {
+          flush();
+          ctx.stderr.write(`Ignoring unknown file ${file}\n`);
+        }
+      } catch (err) {
+        flush();
+        if (err instanceof CliError) throw err;
+        throw new CliError(`unable to dump ${file}: ${messageOf(err)}`, { cause: err });
+      }
+      flush();
+    }
+  } finally {
+    if (o.output === 'json') ctx.stdout.write(`${toJson(dump.json)}\n`);
+    ctx.stderr.write(dump.problems());
+  }
+}
+
+export function dumpLogCommand(ctx: CliContext): Command {
+  const cmd = new Command('dump-log')
+    .description('Dump the contents of log segment, index, time index and producer snapshot files (kafka-dump-log.sh)')
+    .option('--files <file1,file2>', 'REQUIRED: the comma separated list of data and index log files to be dumped')
+    .option('--print-data-log', "print the records' keys and values (implies --deep-iteration)")
+    .option('--deep-iteration', 'print every record, not only the batches')
+    .option('--verify-index-only', 'check the index entries against the log without printing them')
+    .option('--index-sanity-check', 'only run the sanity check a broker runs on startup')
+    .option('--max-message-size <size>', 'size of the largest message', integer, 5 * 1024 * 1024)
+    .option('--max-bytes <size>', 'read at most this many bytes of each .log file', integer, INT32_MAX)
+    .option('--skip-record-metadata', "print only the records' keys and values");
+  addSharedOptions(cmd, ['output', 'verbose']);
+  return cmd.action((o: DumpLogOptions) => runDumpLog(ctx, o));
+}

@@ -1,0 +1,171 @@
+// mq dump-log against segment files written by a real broker (in this process, port 0): a gzip
+// batch from an idempotent producer with keys and headers, a plain batch with a null value, then
+// a clean shutdown (which writes the producer snapshot). Expected lines are written out from the
+// format strings in Kafka's DumpLogSegments.scala (printBatchLevel, dumpLog, dumpIndex,
+// dumpTimeIndex, dumpProducerIdSnapshot); only each batch's CRC and size are read from the file,
+// by hand here (size field + 12, CRC-32C of attributes..end), not by the code under test.
+
+import { appendFileSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { crc32c } from '@node-rs/crc32';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Admin, Producer } from '../../../src/client/index.js';
+import { startTestBroker, tempDir, type TestBroker } from '../../helpers/broker.js';
+import { mq } from '../helpers.js';
+
+const T = 1700000000000;
+let b: TestBroker;
+let dir: string;
+const seg = (ext: string) => join(dir, `00000000000000000000${ext}`);
+let batches: Array<{ position: number; size: number; crc: number }>;
+
+beforeAll(async () => {
+  b = await startTestBroker();
+  const admin = new Admin({ bootstrapServers: [b.bootstrap] });
+  await admin.createTopics([{ name: 'dump', numPartitions: 1, configs: { 'index.interval.bytes': '1' } }]);
+  await admin.close();
+  const idempotent = new Producer({ bootstrapServers: [b.bootstrap], idempotence: true, compression: 'gzip', lingerMs: 60_000 });
+  const sent = [
+    idempotent.send({ topic: 'dump', partition: 0, key: 'k1', value: 'hello', headers: [{ key: 'h1', value: 'x' }, { key: 'h2', value: null }], timestamp: T }),
+    idempotent.send({ topic: 'dump', partition: 0, key: null, value: 'wörld', timestamp: T + 1 }),
+  ];
+  await idempotent.flush();
+  await Promise.all(sent);
+  await idempotent.close();
+  const plain = new Producer({ bootstrapServers: [b.bootstrap], idempotence: false });
+  await plain.send({ topic: 'dump', partition: 0, key: 'k3', value: null, timestamp: T + 5 });
+  await plain.close();
+  await b.stop();
+  dir = join(b.dir, 'dump-0');
+  const log = readFileSync(seg('.log'));
+  batches = [];
+  for (let pos = 0; pos < log.length; pos += log.readInt32BE(pos + 8) + 12) {
+    const size = log.readInt32BE(pos + 8) + 12;
+    batches.push({ position: pos, size, crc: crc32c(log.subarray(pos + 21, pos + size)) });
+  }
+});
+afterAll(async () => {
+  await b?.close();
+});
+
+const logLines = () => [
+  `Dumping ${seg('.log')}`,
+  'Log starting offset: 0',
+  'baseOffset: 0 lastOffset: 1 count: 2 baseSequence: 0 lastSequence: 1 producerId: 0 producerEpoch: 0 partitionLeaderEpoch: -1 ' +
+    `isTransactional: false isControl: false deleteHorizonMs: OptionalLong.empty position: 0 CreateTime: ${T + 1} size: ${batches[0]!.size} ` +
+    `magic: 2 compresscodec: gzip crc: ${batches[0]!.crc} isvalid: true`,
+  `| offset: 0 CreateTime: ${T} keySize: 2 valueSize: 5 sequence: 0 headerKeys: [h1,h2] key: k1 payload: hello`,
+  `| offset: 1 CreateTime: ${T + 1} keySize: -1 valueSize: 6 sequence: 1 headerKeys: [] payload: wörld`,
+  'baseOffset: 2 lastOffset: 2 count: 1 baseSequence: -1 lastSequence: -1 producerId: -1 producerEpoch: -1 partitionLeaderEpoch: -1 ' +
+    `isTransactional: false isControl: false deleteHorizonMs: OptionalLong.empty position: ${batches[1]!.position} CreateTime: ${T + 5} size: ${batches[1]!.size} ` +
+    `magic: 2 compresscodec: none crc: ${batches[1]!.crc} isvalid: true`,
+  `| offset: 2 CreateTime: ${T + 5} keySize: 2 valueSize: -1 sequence: -1 headerKeys: [] key: k3`,
+];
+
+describe('mq dump-log: files written by the broker', () => {
+  it('.log with --print-data-log: batch lines and record lines', async () => {
+    expect(batches).toHaveLength(2);
+    expect(await mq(['dump-log', '--files', seg('.log'), '--print-data-log'])).toEqual({ code: 0, stdout: `${logLines().join('\n')}\n`, stderr: '' });
+  });
+  it('.log without --deep-iteration: batches only; --skip-record-metadata keeps keys and values', async () => {
+    const shallow = await mq(['dump-log', '--files', seg('.log')]);
+    expect(shallow.stdout).toBe(`${logLines().filter((l) => !l.startsWith('|')).join('\n')}\n`);
+    const bare = await mq(['dump-log', '--files', seg('.log'), '--print-data-log', '--skip-record-metadata']);
+    expect(bare.stdout.split('\n').filter((l) => !l.startsWith('baseOffset'))).toEqual([
+      `Dumping ${seg('.log')}`,
+      'Log starting offset: 0',
+      '| key: k1 payload: hello',
+      ' payload: wörld',
+      '| key: k3',
+      '',
+    ]);
+  });
+  it('.index: an entry per batch after the first (Kafka indexes once more than index.interval.bytes were appended), verified against the log', async () => {
+    const r = await mq(['dump-log', '--files', `${seg('.index')},${seg('.timeindex')}`]);
+    expect(r.stderr).toBe('');
+    const lines = r.stdout.split('\n');
+    expect(lines.slice(0, 3)).toEqual([`Dumping ${seg('.index')}`, `offset: 2 position: ${batches[1]!.position}`, `Dumping ${seg('.timeindex')}`]);
+    expect(lines.slice(3).filter(Boolean).every((l) => /^timestamp: \d+ offset: [12]$/.test(l))).toBe(true);
+    expect(await mq(['dump-log', '--files', `${seg('.index')},${seg('.timeindex')}`, '--verify-index-only'])).toEqual({
+      code: 0,
+      stdout: `Dumping ${seg('.index')}\nDumping ${seg('.timeindex')}\n`,
+      stderr: '',
+    });
+    expect((await mq(['dump-log', '--files', `${seg('.index')},${seg('.timeindex')}`, '--index-sanity-check'])).stdout).toBe(
+      `Dumping ${seg('.index')}\n${seg('.index')} passed sanity check.\nDumping ${seg('.timeindex')}\n${seg('.timeindex')} passed sanity check.\n`,
+    );
+  });
+  it('.snapshot: the producer state of the clean shutdown', async () => {
+    const r = await mq(['dump-log', '--files', join(dir, '00000000000000000003.snapshot')]);
+    expect(r).toEqual({
+      code: 0,
+      stdout:
+        `Dumping ${join(dir, '00000000000000000003.snapshot')}\n` +
+        `producerId: 0 producerEpoch: 0 coordinatorEpoch: -1 currentTxnFirstOffset: OptionalLong.empty lastTimestamp: ${T + 1} ` +
+        `firstSequence: 0 lastSequence: 1 lastOffset: 1 offsetDelta: 1 timestamp: ${T + 1}\n`,
+      stderr: '',
+    });
+  });
+  it('--output json: one document', async () => {
+    const [doc] = JSON.parse((await mq(['dump-log', '--files', seg('.log'), '--deep-iteration', '--output', 'json'])).stdout) as Array<{
+      batches: Array<{ crc: number; records: Array<{ offset: number }> }>;
+    }>;
+    expect(doc!.batches.map((x) => x.crc)).toEqual(batches.map((x) => x.crc));
+    expect(doc!.batches.flatMap((x) => x.records.map((r) => r.offset))).toEqual([0, 1, 2]);
+  });
+});
+
+describe('mq dump-log: damaged files', () => {
+  it('a torn tail: Found N invalid bytes at the end of <name>', async () => {
+    const d = tempDir();
+    const copy = join(d, '00000000000000000000.log');
+    copyFileSync(seg('.log'), copy);
+    appendFileSync(copy, readFileSync(seg('.log')).subarray(0, 30));
+    const r = await mq(['dump-log', '--files', copy]);
+    expect(r.stdout.split('\n').at(-2)).toBe('Found 30 invalid bytes at the end of 00000000000000000000.log');
+    // --max-bytes cuts the read short: no batch past it and no invalid-bytes line (Kafka prints it only without a limit).
+    const cut = await mq(['dump-log', '--files', copy, '--max-bytes', String(batches[0]!.size + 10)]);
+    expect(cut.stdout.split('\n').filter((l) => l.startsWith('baseOffset'))).toHaveLength(1);
+    expect(cut.stdout).not.toContain('invalid bytes');
+  });
+  it('a corrupted byte: isvalid: false', async () => {
+    const d = tempDir();
+    const copy = join(d, '00000000000000000000.log');
+    const bytes = readFileSync(seg('.log'));
+    bytes[batches[1]!.position + batches[1]!.size - 3] ^= 0xff; // inside the record: covered by the CRC
+    writeFileSync(copy, bytes);
+    const r = await mq(['dump-log', '--files', copy]);
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('baseOffset')).map((l) => l.endsWith('isvalid: true'))).toEqual([true, false]);
+  });
+  it("an index entry that points at the wrong batch: Kafka's mismatch lines on stderr, newest first", async () => {
+    const d = tempDir();
+    copyFileSync(seg('.log'), join(d, '00000000000000000000.log'));
+    const index = Buffer.alloc(24);
+    index.writeInt32BE(0, 0); // offset 0 at position 0: the batch there ends at 1
+    index.writeInt32BE(0, 4);
+    index.writeInt32BE(1, 8); // offset 1 at the second batch, which ends at 2
+    index.writeInt32BE(batches[1]!.position, 12);
+    index.writeInt32BE(2, 16); // offset 2: right
+    index.writeInt32BE(batches[1]!.position, 20);
+    const path = join(d, '00000000000000000000.index');
+    writeFileSync(path, index);
+    const r = await mq(['dump-log', '--files', path, '--verify-index-only']);
+    expect(r).toEqual({
+      code: 0,
+      stdout: `Dumping ${path}\n`,
+      stderr: `Mismatches in :${path}\n  Index offset: 1, log offset: 2\n  Index offset: 0, log offset: 1\n`,
+    });
+    writeFileSync(path, index.subarray(0, 20));
+    const insane = await mq(['dump-log', '--files', path, '--index-sanity-check']);
+    expect(insane.code).toBe(1);
+    expect(insane.stderr).toBe(`Index file ${path} is corrupt, found 20 bytes which is neither positive nor a multiple of 8.\n`);
+  });
+  it('unknown suffixes are ignored with a note; --files is required', async () => {
+    expect(await mq(['dump-log', '--files', join(dir, 'partition.metadata')])).toEqual({
+      code: 0,
+      stdout: `Dumping ${join(dir, 'partition.metadata')}\n`,
+      stderr: `Ignoring unknown file ${join(dir, 'partition.metadata')}\n`,
+    });
+    expect(await mq(['dump-log'])).toEqual({ code: 1, stdout: '', stderr: 'Missing required argument "[files]"\n' });
+  });
+});
