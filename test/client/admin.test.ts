@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Admin } from '../../src/client/admin.js';
 import { topicIdFromString, topicIdToString } from '../../src/client/topic-id.js';
+import { ApiKey } from '../../src/protocol/api-keys.js';
 import { ErrorCode } from '../../src/protocol/error-codes.js';
 import type { CreateTopicsRequest, CreateTopicsResponse } from '../../src/protocol/messages/19-create-topics.js';
 import type { DeleteTopicsRequest } from '../../src/protocol/messages/20-delete-topics.js';
@@ -177,8 +178,9 @@ describe('Admin', () => {
     expect(cluster.brokers[1]!.requests(2)).toHaveLength(2);
   });
 
-  it('describeCluster returns the cluster id, controller and brokers', async () => {
+  it('describeCluster falls back to Metadata for brokers without DescribeCluster', async () => {
     const a = await setup(2);
+    for (const b of cluster.brokers) b.versions.delete(ApiKey.DescribeCluster);
     expect(await a.describeCluster()).toEqual({
       clusterId: 'fake-cluster',
       controllerId: 0,
