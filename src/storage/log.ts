@@ -22,7 +22,8 @@
 // is nothing to lock and no queue of in-flight writes to order. Data is not fsynced per append
 // (Kafka does not either): an acknowledged append survives the process being killed (it is in
 // the page cache) but not a power loss, unless flush.messages asks for an fsync. Callers must
-// not call into a log from worker threads.
+// not call into a log from worker threads. Retention (deleteOldSegments) removes segments
+// between calls, never during one, which is why it may close a removed segment's files at once.
 
 import { existsSync, renameSync } from 'node:fs';
 import {

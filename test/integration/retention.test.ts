@@ -100,7 +100,8 @@ describe('retention by time', () => {
     // Retention has run over both logs once 'gone' is empty.
     await waitFor("'gone' to expire", async () => (await earliest(a, 'gone')) === 30n);
     expect(await earliest(a, 'kept')).toBe(0n);
-    expect(readdirSync(join(b.dir, 'kept-0')).filter((f) => f.endsWith('.log')).length).toBeGreaterThan(1);
+    // Its first segment is still there (a cleaner may merge segments, but keeps the first base offset).
+    expect(readdirSync(join(b.dir, 'kept-0'))).toContain('00000000000000000000.log');
   });
 });
 

@@ -30,8 +30,9 @@ function field(obj: Record<string, unknown>, name: string): unknown {
   return obj[name];
 }
 
-function int(v: unknown, type: 'Int' | 'Long'): number {
-  const max = type === 'Int' ? 2 ** 31 - 1 : Number.MAX_SAFE_INTEGER;
+/** Kafka's DecodeInteger/DecodeLong; a Long beyond 2^53 cannot be read exactly from JSON.parse and is refused. */
+function int(v: unknown, type: 'Integer' | 'Long'): number {
+  const max = type === 'Integer' ? 2 ** 31 - 1 : Number.MAX_SAFE_INTEGER;
   if (typeof v !== 'number' || !Number.isInteger(v) || v > max || v < -max - 1) throw new CliError(`Expected \`${type}\` value, received ${shown(v)}`);
   return v;
 }
@@ -54,7 +55,7 @@ export function parseOffsetJson(text: string): RecordsToDelete[] {
     throw new CliError('The input string is not a valid JSON');
   }
   const root = object(json);
-  const version = 'version' in root ? int(root.version, 'Int') : 1;
+  const version = 'version' in root ? int(root.version, 'Integer') : 1;
   if (version !== 1) throw new CliError(`Not supported version field value ${version}`);
   if (!('partitions' in root)) throw new CliError('Missing partitions field');
   if (!Array.isArray(root.partitions)) throw new CliError(`Expected JSON array, received ${shown(root.partitions)}`);
@@ -62,7 +63,7 @@ export function parseOffsetJson(text: string): RecordsToDelete[] {
     const p = object(entry);
     const topic = field(p, 'topic');
     if (typeof topic !== 'string') throw new CliError(`Expected \`String\` value, received ${shown(topic)}`);
-    return { topic, partition: int(field(p, 'partition'), 'Int'), offset: BigInt(int(field(p, 'offset'), 'Long')) };
+    return { topic, partition: int(field(p, 'partition'), 'Integer'), offset: BigInt(int(field(p, 'offset'), 'Long')) };
   });
   const seen = new Set<string>();
   const duplicates = new Set<string>();

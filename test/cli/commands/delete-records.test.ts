@@ -76,7 +76,7 @@ describe('mq delete-records', () => {
     ['{"version": 1}', 'Missing partitions field'],
     ['{"version": 2, "partitions": []}', 'Not supported version field value 2'],
     ['{"partitions": [{"topic": "foo", "partition": 1}]}', 'No such field exists: `offset`'],
-    ['{"partitions": [{"topic": "foo", "partition": "1", "offset": 1}]}', 'Expected `Int` value, received "1"'],
+    ['{"partitions": [{"topic": "foo", "partition": "1", "offset": 1}]}', 'Expected `Integer` value, received "1"'],
     ['{"partitions": [{"topic": 7, "partition": 1, "offset": 1}]}', 'Expected `String` value, received 7'],
     ['{"partitions": [{"topic": "foo", "partition": 1, "offset": 1}, {"topic": "foo", "partition": 1, "offset": 2}]}', 'Offset json file contains duplicate topic partitions: foo-1'],
   ])('refuses %s with one line and exit 1, contacting nobody', async (content, message) => {
