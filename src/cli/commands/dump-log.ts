@@ -41,6 +41,16 @@ import {
   type DecodedBatch,
 } from '../../protocol/records/record-batch.js';
 import { compressionName } from '../../protocol/records/compression.js';
+import { decodeVersioned } from '../../protocol/codec.js';
+import { ConsumerProtocolAssignmentSpec, ConsumerProtocolSubscriptionSpec, CONSUMER_PROTOCOL_TYPE } from '../../protocol/messages/consumer-protocol.js';
+import {
+  GroupMetadataKeySpec,
+  GroupMetadataValueSpec,
+  OffsetCommitKeySpec,
+  OffsetCommitValueSpec,
+  type GroupMetadataValue,
+} from '../../protocol/messages/group-records.js';
+import { inVersions, type FieldSpec, type MessageSpec } from '../../protocol/schema.js';
 import { addSharedOptions, integer, type CliContext } from '../context.js';
 import { CliError, messageOf } from '../errors.js';
 import { toJson, type OutputFormat } from '../output/format.js';
@@ -50,6 +60,7 @@ type SequenceMath = Pick<typeof import('../../storage/producer-state.js'), 'incr
 interface DumpLogOptions {
   files?: string;
   printDataLog?: boolean;
+  offsetsDecoder?: boolean;
   deepIteration?: boolean;
   verifyIndexOnly?: boolean;
   indexSanityCheck?: boolean;
@@ -273,7 +284,8 @@ function controlText(key: Buffer | null, value: Buffer | null): string {
 }
 
 function dumpLog(dump: Dump, file: string, o: DumpLogOptions, seq: SequenceMath): void {
-  const printContents = o.printDataLog === true;
+  const printContents = o.printDataLog === true || o.offsetsDecoder === true;
+  const parse = o.offsetsDecoder ? parseOffsetsRecord : parseStrings;
   const deep = o.deepIteration === true || printContents;
   dump.out.push(`Log starting offset: ${baseOffsetOf(file)}`);
   const fileSize = statSync(file).size;
@@ -299,8 +311,7 @@ function dumpLog(dump: Dump, file: string, o: DumpLogOptions, seq: SequenceMath)
           valueSize: r.value?.length ?? -1,
           sequence: v.baseSequence === -1 || v.magic < 2 ? -1 : seq.incrementSequence(v.baseSequence, offsetDelta),
           headerKeys: r.headers.map((h) => h.key),
-          key: r.key === null ? null : r.key.toString('utf8'),
-          payload: r.value === null ? null : r.value.toString('utf8'),
+          ...(printContents && !v.isControl ? parse(r.offset, r.key, r.value) : { key: null, payload: null }),
           control: v.isControl ? controlText(r.key, r.value) : null,
         };
         records.push(view);
@@ -336,6 +347,89 @@ function recordLine(r: RecordView, b: BatchView, o: DumpLogOptions, printContent
     if (r.payload !== null) line += ` payload: ${r.payload}`;
   }
   return line;
+}
+
+// ---- record parsers (--print-data-log's StringDecoder, --offsets-decoder) ---------------------
+
+type Parsed = { key: string | null; payload: string | null };
+
+/** DecoderMessageParser with Kafka's default StringDecoder for keys and values (UTF-8). */
+function parseStrings(_offset: bigint, key: Buffer | null, value: Buffer | null): Parsed {
+  return { key: key === null ? null : key.toString('utf8'), payload: value === null ? null : value.toString('utf8') };
+}
+
+/**
+ * A struct as Kafka's generated JsonConverter writes it: the fields of `version` in schema order,
+ * int64 as numbers, bytes as base64, nulls as null. Tagged fields are written only when set,
+ * which none of the records decoded here use.
+ */
+function structJson(fields: readonly FieldSpec[], version: number, value: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of fields) {
+    if (!inVersions(f.versions, version) || inVersions(f.tagged, version)) continue;
+    out[f.name] = fieldJson(f, version, value[f.name]);
+  }
+  return out;
+}
+
+function fieldJson(f: FieldSpec, version: number, v: unknown): unknown {
+  if (v === null || v === undefined) return null;
+  if (f.array) return (v as unknown[]).map((e) => elementJson(f, version, e));
+  return elementJson(f, version, v);
+}
+
+function elementJson(f: FieldSpec, version: number, v: unknown): unknown {
+  if (f.type === 'struct') return structJson(f.fields, version, v as Record<string, unknown>);
+  if (f.type === 'bytes') return (v as Buffer).toString('base64');
+  return v;
+}
+
+function versionedJson(spec: MessageSpec, buf: Buffer): { version: number; data: Record<string, unknown>; value: unknown } {
+  const { version, value } = decodeVersioned<Record<string, unknown>>(spec, buf);
+  return { version, data: structJson(spec.fields, version, value), value };
+}
+
+/**
+ * OffsetsMessageParser's group metadata: a consumer group's member subscriptions and assignments
+ * are replaced by their decoded form; bytes that do not decode stay base64, as in Kafka.
+ */
+function groupMetadataJson(value: GroupMetadataValue, data: Record<string, unknown>): Record<string, unknown> {
+  if (value.protocolType !== CONSUMER_PROTOCOL_TYPE || !Array.isArray(data.members)) return data;
+  const decoded = (spec: MessageSpec, buf: Buffer): unknown => {
+    try {
+      const r = decodeVersioned<Record<string, unknown>>(spec, buf);
+      if (r.version > spec.valid.max) throw new Error('unsupported version');
+      return structJson(spec.fields, r.version, r.value);
+    } catch {
+      return buf.toString('base64');
+    }
+  };
+  data.members = (data.members as Array<Record<string, unknown>>).map((m, i) => ({
+    ...m,
+    subscription: decoded(ConsumerProtocolSubscriptionSpec, value.members[i]!.subscription),
+    assignment: decoded(ConsumerProtocolAssignmentSpec, value.members[i]!.assignment),
+  }));
+  return data;
+}
+
+/** DumpLogSegments.OffsetsMessageParser for __consumer_offsets: `{"type":"1","data":{..}}` keys, `{"version":"3","data":{..}}` values. */
+function parseOffsetsRecord(offset: bigint, key: Buffer | null, value: Buffer | null): Parsed {
+  if (key === null) {
+    throw new CliError(`Failed to decode message at offset ${offset} using offset topic decoder (message had a missing key)`);
+  }
+  try {
+    const keyVersion = key.readInt16BE(0);
+    if (keyVersion > 2) return { key: `Unknown record type ${keyVersion} at offset ${offset}, skipping.`, payload: null };
+    const isOffset = keyVersion <= 1;
+    const k = versionedJson(isOffset ? OffsetCommitKeySpec : GroupMetadataKeySpec, key);
+    const keyText = JSON.stringify({ type: String(k.version), data: k.data });
+    if (value === null) return { key: keyText, payload: '<DELETE>' };
+    const v = versionedJson(isOffset ? OffsetCommitValueSpec : GroupMetadataValueSpec, value);
+    const data = isOffset ? v.data : groupMetadataJson(v.value as GroupMetadataValue, v.data);
+    return { key: keyText, payload: toJson({ version: String(v.version), data }) };
+  } catch (err) {
+    return { key: `Error at offset ${offset}, skipping. ${messageOf(err)}`, payload: null };
+  }
 }
 
 // ---- .index and .timeindex ---------------------------------------------------------------------
@@ -588,7 +682,8 @@ export function dumpLogCommand(ctx: CliContext): Command {
     .option('--index-sanity-check', 'only run the sanity check a broker runs on startup')
     .option('--max-message-size <size>', 'size of the largest message', integer, 5 * 1024 * 1024)
     .option('--max-bytes <size>', 'read at most this many bytes of each .log file', integer, INT32_MAX)
-    .option('--skip-record-metadata', "print only the records' keys and values");
+    .option('--skip-record-metadata', "print only the records' keys and values")
+    .option('--offsets-decoder', 'decode the records as __consumer_offsets offset commits and group metadata (implies --print-data-log)');
   addSharedOptions(cmd, ['output', 'verbose']);
   return cmd.action((o: DumpLogOptions) => runDumpLog(ctx, o));
 }

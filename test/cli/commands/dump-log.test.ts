@@ -5,7 +5,7 @@
 // dumpTimeIndex, dumpProducerIdSnapshot); only each batch's CRC and size are read from the file,
 // by hand here (size field + 12, CRC-32C of attributes..end), not by the code under test.
 
-import { appendFileSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32c } from '@node-rs/crc32';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +32,11 @@ beforeAll(async () => {
   await idempotent.flush();
   await Promise.all(sent);
   await idempotent.close();
+  // Offset commits and a deleted one, for --offsets-decoder.
+  const groups = new Admin({ bootstrapServers: [b.bootstrap] });
+  await groups.alterGroupOffsets('dumper', [{ topic: 'dump', partition: 0, offset: 2n, metadata: 'm' }]);
+  await groups.deleteGroupOffsets('dumper', [{ topic: 'dump', partition: 0 }]);
+  await groups.close();
   const plain = new Producer({ bootstrapServers: [b.bootstrap], idempotence: false });
   await plain.send({ topic: 'dump', partition: 0, key: 'k3', value: null, timestamp: T + 5 });
   await plain.close();
@@ -114,6 +119,33 @@ describe('mq dump-log: files written by the broker', () => {
     expect(doc!.batches.flatMap((x) => x.records.map((r) => r.offset))).toEqual([0, 1, 2]);
   });
 });
+
+describe('mq dump-log --offsets-decoder', () => {
+  it("prints __consumer_offsets records as Kafka's OffsetsMessageParser does", async () => {
+    const logs = readdirSync(b.dir)
+      .filter((d) => d.startsWith('__consumer_offsets-'))
+      .map((d) => join(b.dir, d, '00000000000000000000.log'))
+      .filter((f) => statSync(f).size > 0);
+    expect(logs).toHaveLength(1);
+    const r = await mq(['dump-log', '--files', logs[0]!, '--offsets-decoder']);
+    expect(r.stderr).toBe('');
+    const records = r.stdout.split('\n').filter((l) => l.startsWith('| '));
+    expect(records).toHaveLength(2);
+    // keySize: version 2 + group 2+6 + topic 2+4 + partition 4.
+    const key = '{"type":"1","data":{"group":"dumper","topic":"dump","partition":0}}';
+    expect(records[0]).toMatch(
+      new RegExp(
+        `^\\| offset: 0 CreateTime: \\d+ keySize: 20 valueSize: \\d+ sequence: -1 headerKeys: \\[\\] key: ${escape(key)} ` +
+          `payload: \\{"version":"3","data":\\{"offset":2,"leaderEpoch":-1,"metadata":"m","commitTimestamp":\\d+\\}\\}$`,
+      ),
+    );
+    expect(records[1]).toMatch(new RegExp(`^\\| offset: 1 CreateTime: \\d+ keySize: 20 valueSize: -1 sequence: -1 headerKeys: \\[\\] key: ${escape(key)} payload: <DELETE>$`));
+  });
+});
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
 
 describe('mq dump-log: damaged files', () => {
   it('a torn tail: Found N invalid bytes at the end of <name>', async () => {
