@@ -10,6 +10,9 @@ import { join } from 'node:path';
 import { crc32c } from '@node-rs/crc32';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Admin, Producer } from '../../../src/client/index.js';
+import { encodeAssignment, encodeSubscription } from '../../../src/protocol/messages/consumer-protocol.js';
+import { encodeGroupMetadataKey, encodeGroupMetadataValue } from '../../../src/protocol/messages/group-records.js';
+import { encodeRecordBatch } from '../../../src/protocol/records/record-batch.js';
 import { startTestBroker, tempDir, type TestBroker } from '../../helpers/broker.js';
 import { mq } from '../helpers.js';
 
@@ -140,6 +143,44 @@ describe('mq dump-log --offsets-decoder', () => {
       ),
     );
     expect(records[1]).toMatch(new RegExp(`^\\| offset: 1 CreateTime: \\d+ keySize: 20 valueSize: -1 sequence: -1 headerKeys: \\[\\] key: ${escape(key)} payload: <DELETE>$`));
+  });
+});
+
+describe('mq dump-log --offsets-decoder: group metadata', () => {
+  it('a consumer group: members with subscription and assignment decoded (empty assignment stays base64)', async () => {
+    const d = tempDir();
+    const file = join(d, '00000000000000000000.log');
+    const member = (id: string, assignment: Buffer) => ({
+      memberId: id,
+      groupInstanceId: null,
+      clientId: 'c',
+      clientHost: '/127.0.0.1',
+      rebalanceTimeout: 300000,
+      sessionTimeout: 45000,
+      subscription: encodeSubscription({ topics: ['t'], ownedPartitions: [], generationId: -1, rackId: null, userData: null }, 1),
+      assignment,
+    });
+    const value = encodeGroupMetadataValue({
+      protocolType: 'consumer',
+      generation: 3,
+      protocol: 'range',
+      leader: 'm1',
+      currentStateTimestamp: 1700000000000n,
+      members: [member('m1', encodeAssignment({ assignedPartitions: [{ topic: 't', partitions: [0, 1] }], userData: Buffer.from('u') }, 0)), member('m2', Buffer.alloc(0))],
+    });
+    writeFileSync(file, encodeRecordBatch([{ key: encodeGroupMetadataKey({ group: 'g' }), value, timestamp: 1700000000000n }]));
+    const r = await mq(['dump-log', '--files', file, '--offsets-decoder', '--skip-record-metadata']);
+    const memberJson = (id: string, assignment: string) =>
+      `{"memberId":"${id}","groupInstanceId":null,"clientId":"c","clientHost":"/127.0.0.1","rebalanceTimeout":300000,"sessionTimeout":45000,` +
+      `"subscription":{"topics":["t"],"userData":null,"ownedPartitions":[]},"assignment":${assignment}}`;
+    expect(r.stdout.split('\n')[3]).toBe(
+      '| key: {"type":"2","data":{"group":"g"}} payload: {"version":"3","data":{"protocolType":"consumer","generation":3,"protocol":"range",' +
+        '"leader":"m1","currentStateTimestamp":1700000000000,"members":[' +
+        memberJson('m1', '{"assignedPartitions":[{"topic":"t","partitions":[0,1]}],"userData":"dQ=="}') +
+        ',' +
+        memberJson('m2', '""') +
+        ']}}',
+    );
   });
 });
 
