@@ -7,6 +7,7 @@
 //   .timeindex  `timestamp: T offset: O`; each entry checked against the log
 //   .snapshot   producer state entries (`producerId: .. producerEpoch: ..`)
 //   .txnindex   aborted transactions
+//   --offsets-decoder prints __consumer_offsets keys and values as Kafka's JSON converters do
 //   anything else: `Ignoring unknown file <file>` on stderr (Kafka has no dumper for checkpoints)
 // After all files, the problems found go to stderr in Kafka's words (`Mismatches in :<path>`, ...).
 // --verify-index-only checks without printing entries; --index-sanity-check runs the check a
@@ -20,8 +21,8 @@
 // Int32 max) lives with the producer state in storage; it is loaded with a dynamic import, as
 // server-start loads the broker, so no other tool loads storage code.
 //
-// Text is Kafka's on a terminal too (these lines are what people grep and compare); --output json
-// gives one document per file.
+// Text is Kafka's on a terminal too (these lines are what people grep and compare, and a table
+// would not fit them); --output json prints one array with an object per file.
 
 import { closeSync, openSync, readSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -54,6 +55,7 @@ import { inVersions, type FieldSpec, type MessageSpec } from '../../protocol/sch
 import { addSharedOptions, integer, type CliContext } from '../context.js';
 import { CliError, messageOf } from '../errors.js';
 import { toJson, type OutputFormat } from '../output/format.js';
+import { StreamWriter } from '../output/writer.js';
 
 type SequenceMath = Pick<typeof import('../../storage/producer-state.js'), 'incrementSequence' | 'decrementSequence'>;
 
@@ -76,16 +78,35 @@ const ATTR_DELETE_HORIZON = 0x40;
 /** Kafka's LegacyRecord.RECORD_OVERHEAD_V0: a smaller batch size means a corrupt file. */
 const MIN_BATCH_SIZE = 14;
 
+/** Lines buffered before they are handed to stdout (and its back-pressure waited for). */
+const FLUSH_LINES = 1024;
+
 /** Where output goes: stdout lines in order, and the problems printed to stderr at the end. */
 class Dump {
   readonly out: string[] = [];
+  /** null: --output json, where only the JSON document is printed. */
+  constructor(private readonly writer: StreamWriter | null) {
+    this.json = writer ? null : [];
+  }
+
+  /** Hands the buffered lines to stdout, waiting while its buffer is full, so memory stays bounded. */
+  async flush(): Promise<void> {
+    const lines = this.out.splice(0);
+    if (this.writer && lines.length > 0) await this.writer.write(lines.map((l) => `${l}\n`).join(''));
+  }
+
+  async maybeFlush(): Promise<void> {
+    if (this.out.length >= FLUSH_LINES) await this.flush();
+  }
+
   readonly indexMismatches = new Map<string, Array<[bigint, bigint]>>();
   readonly nonConsecutive = new Map<string, Array<[bigint, bigint]>>();
   readonly timeMismatches = new Map<string, Array<[bigint, bigint]>>();
   readonly outOfOrder = new Map<string, Array<[bigint, bigint]>>();
   readonly shallowNotFound = new Map<string, Array<[bigint, bigint]>>();
   readonly errors: string[] = [];
-  json: Record<string, unknown>[] = [];
+  /** The --output json document, null for text (so a large dump is not kept in memory). */
+  readonly json: Record<string, unknown>[] | null;
 
   /** Kafka prepends to these lists (Scala `::=`), so they print newest first. */
   static prepend(map: Map<string, Array<[bigint, bigint]>>, file: string, pair: [bigint, bigint]): void {
@@ -126,22 +147,8 @@ function baseOffsetOf(file: string): bigint {
   return BigInt(stem);
 }
 
-function readRange(file: string, position: number, length: number): Buffer {
-  const fd = openSync(file, 'r');
-  try {
-    const size = Math.max(0, Math.min(length, statSync(file).size - position));
-    const buf = Buffer.alloc(size);
-    let done = 0;
-    while (done < size) {
-      const n = readSync(fd, buf, done, size - done, position + done);
-      if (n === 0) break;
-      done += n;
-    }
-    return buf.subarray(0, done);
-  } finally {
-    closeSync(fd);
-  }
-}
+/** Bytes read from a segment at a time; a larger batch is read whole. */
+const READ_BLOCK = 1 << 20;
 
 interface BatchAt {
   position: number;
@@ -150,19 +157,42 @@ interface BatchAt {
 }
 
 /**
- * The whole batches in `buf` (read from `base` in the file), as FileRecords iterates them: it
- * stops where a batch is cut short, and a size below the minimum means a corrupt file.
+ * The whole batches of `file` from `start`, within `limit` bytes, as FileRecords iterates them:
+ * it stops where fewer than 18 bytes or a cut-short batch remain, and a size below the minimum
+ * means a corrupt file. Reads a block at a time, so a 1 GiB segment never sits in memory.
  */
-function* batchesIn(buf: Buffer, file: string, base = 0): Generator<BatchAt> {
-  let pos = 0;
-  while (pos + MAGIC_OFFSET + 1 < buf.length) {
-    const size = buf.readInt32BE(pos + 8);
-    if (size < MIN_BATCH_SIZE) {
-      throw new CliError(`Found record size ${size} smaller than minimum record overhead (${MIN_BATCH_SIZE}) in file ${file}.`);
+function* batchesInFile(file: string, start: number, limit: number): Generator<BatchAt> {
+  const fd = openSync(file, 'r');
+  try {
+    const end = Math.min(statSync(file).size, start + limit);
+    let block = Buffer.alloc(0);
+    let blockStart = start;
+    let pos = start;
+    /** Makes [pos, pos + n) readable from `block`; false when that passes the end. */
+    const ensure = (n: number): boolean => {
+      if (pos + n > end) return false;
+      if (pos >= blockStart && pos + n <= blockStart + block.length) return true;
+      block = Buffer.alloc(Math.min(Math.max(n, READ_BLOCK), end - pos));
+      for (let done = 0; done < block.length; ) {
+        const got = readSync(fd, block, done, block.length - done, pos + done);
+        if (got === 0) throw new CliError(`${file} shrank while it was read`);
+        done += got;
+      }
+      blockStart = pos;
+      return true;
+    };
+    while (ensure(MAGIC_OFFSET + 2)) {
+      const size = block.readInt32BE(pos - blockStart + 8);
+      if (size < MIN_BATCH_SIZE) {
+        throw new CliError(`Found record size ${size} smaller than minimum record overhead (${MIN_BATCH_SIZE}) in file ${file}.`);
+      }
+      if (!ensure(LOG_OVERHEAD + size)) return;
+      const at = pos - blockStart;
+      yield { position: pos, size: LOG_OVERHEAD + size, buf: block.subarray(at, at + LOG_OVERHEAD + size) };
+      pos += LOG_OVERHEAD + size;
     }
-    if (pos + LOG_OVERHEAD + size > buf.length) return;
-    yield { position: base + pos, size: LOG_OVERHEAD + size, buf: buf.subarray(pos, pos + LOG_OVERHEAD + size) };
-    pos += LOG_OVERHEAD + size;
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -283,18 +313,17 @@ function controlText(key: Buffer | null, value: Buffer | null): string {
   return `controlType: UNKNOWN(${type})`;
 }
 
-function dumpLog(dump: Dump, file: string, o: DumpLogOptions, seq: SequenceMath): void {
+async function dumpLog(dump: Dump, file: string, o: DumpLogOptions, seq: SequenceMath): Promise<void> {
   const printContents = o.printDataLog === true || o.offsetsDecoder === true;
   const parse = o.offsetsDecoder ? parseOffsetsRecord : parseStrings;
   const deep = o.deepIteration === true || printContents;
   dump.out.push(`Log starting offset: ${baseOffsetOf(file)}`);
   const fileSize = statSync(file).size;
-  const buf = readRange(file, 0, o.maxBytes);
   const abs = resolve(file);
   const json: { file: string; batches: unknown[]; invalidBytes: number } = { file, batches: [], invalidBytes: 0 };
   let validBytes = 0;
   let lastOffset = -1n;
-  for (const b of batchesIn(buf, file)) {
+  for (const b of batchesInFile(file, 0, o.maxBytes)) {
     const v = batchView(b, seq);
     dump.out.push(batchLine(v));
     const records: RecordView[] = [];
@@ -318,15 +347,16 @@ function dumpLog(dump: Dump, file: string, o: DumpLogOptions, seq: SequenceMath)
         dump.out.push(recordLine(view, v, o, printContents));
       }
     }
-    json.batches.push(deep ? { ...v, records } : v);
+    if (dump.json) json.batches.push(deep ? { ...v, records } : v);
     validBytes += b.size;
+    await dump.maybeFlush();
   }
   const trailing = Math.min(fileSize, o.maxBytes) - validBytes;
   if (trailing > 0 && o.maxBytes === INT32_MAX) {
     dump.out.push(`Found ${trailing} invalid bytes at the end of ${basename(file)}`);
     json.invalidBytes = trailing;
   }
-  dump.json.push(json);
+  dump.json?.push(json);
 }
 
 /** One `| offset: ..` line, built in the order and with the spacing DumpLogSegments.dumpLog prints. */
@@ -492,7 +522,7 @@ function timeIndexSanity(file: string, base: bigint): void {
   }
 }
 
-function dumpIndex(dump: Dump, file: string, o: DumpLogOptions): void {
+async function dumpIndex(dump: Dump, file: string, o: DumpLogOptions): Promise<void> {
   const base = baseOffsetOf(file);
   const log = siblingLog(file);
   const entries = offsetEntries(file, base);
@@ -509,13 +539,14 @@ function dumpIndex(dump: Dump, file: string, o: DumpLogOptions): void {
   for (const [i, e] of entries.entries()) {
     // A crash can leave zero-filled entries in the preallocated file: stop at the first.
     if (e.offset === base && i > 0) break;
-    const [first] = batchesIn(readRange(log, e.position, o.maxMessageSize), log, e.position);
+    const [first] = batchesInFile(log, e.position, o.maxMessageSize);
     const firstLast = first ? lastOffsetOf(first) : -1n;
     if (firstLast !== e.offset) Dump.prepend(dump.indexMismatches, resolve(file), [e.offset, firstLast]);
     if (!o.verifyIndexOnly) dump.out.push(`offset: ${e.offset} position: ${e.position}`);
-    printed.push(e);
+    if (dump.json) printed.push(e);
+    await dump.maybeFlush();
   }
-  dump.json.push({ file, entries: printed });
+  dump.json?.push({ file, entries: printed });
 }
 
 /** OffsetIndex.lookup: the position of the largest entry at or below `offset`, else 0. */
@@ -529,7 +560,7 @@ function lookupPosition(entries: ReadonlyArray<{ offset: bigint; position: numbe
   return position;
 }
 
-function dumpTimeIndex(dump: Dump, file: string, o: DumpLogOptions): void {
+async function dumpTimeIndex(dump: Dump, file: string, o: DumpLogOptions): Promise<void> {
   const base = baseOffsetOf(file);
   const log = siblingLog(file);
   const indexFile = join(dirname(resolve(file)), `${basename(file).split('.')[0]}.index`);
@@ -546,7 +577,7 @@ function dumpTimeIndex(dump: Dump, file: string, o: DumpLogOptions): void {
     if (e.offset === base && i > 0) break;
     const position = lookupPosition(offsets, base, e.offset);
     let found: BatchAt | undefined;
-    for (const b of batchesIn(readRange(log, position, INT32_MAX), log, position)) {
+    for (const b of batchesInFile(log, position, INT32_MAX)) {
       if (lastOffsetOf(b) >= e.offset) {
         found = b;
         break;
@@ -560,10 +591,11 @@ function dumpTimeIndex(dump: Dump, file: string, o: DumpLogOptions): void {
       if (prev >= e.timestamp) Dump.append(dump.outOfOrder, abs, [e.timestamp, prev]);
     }
     if (!o.verifyIndexOnly) dump.out.push(`timestamp: ${e.timestamp} offset: ${e.offset}`);
-    printed.push(e);
+    if (dump.json) printed.push(e);
+    await dump.maybeFlush();
     prev = e.timestamp;
   }
-  dump.json.push({ file, entries: printed });
+  dump.json?.push({ file, entries: printed });
 }
 
 // ---- .snapshot and .txnindex -------------------------------------------------------------------
@@ -609,7 +641,7 @@ function dumpSnapshot(dump: Dump, file: string, seq: SequenceMath): void {
     }
     dump.out.push(line);
   }
-  dump.json.push({ file, entries });
+  dump.json?.push({ file, entries });
 }
 
 const TXN_ENTRY = 34;
@@ -629,7 +661,7 @@ function dumpTxnIndex(dump: Dump, file: string): void {
     entries.push(e);
     dump.out.push(`version: ${e.version} producerId: ${e.producerId} firstOffset: ${e.firstOffset} lastOffset: ${e.lastOffset} lastStableOffset: ${e.lastStableOffset}`);
   }
-  dump.json.push({ file, entries });
+  dump.json?.push({ file, entries });
 }
 
 // ---- command -----------------------------------------------------------------------------------
@@ -639,35 +671,31 @@ const loadSequenceMath = (): Promise<SequenceMath> => import('../../storage/prod
 async function runDumpLog(ctx: CliContext, o: DumpLogOptions): Promise<void> {
   if (o.files === undefined) throw new CliError('Missing required argument "[files]"');
   const seq = await loadSequenceMath();
-  const dump = new Dump();
-  const flush = (): void => {
-    if (o.output === 'text' && dump.out.length > 0) ctx.stdout.write(dump.out.map((l) => `${l}\n`).join(''));
-    dump.out.length = 0;
-  };
+  const dump = new Dump(o.output === 'json' ? null : new StreamWriter(ctx.stdout));
   try {
     for (const file of o.files.split(',')) {
       if (o.output === 'text') dump.out.push(`Dumping ${file}`);
       const dot = basename(file).lastIndexOf('.');
       const suffix = dot < 0 ? '' : basename(file).slice(dot);
       try {
-        if (suffix === '.log') dumpLog(dump, file, o, seq);
-        else if (suffix === '.index') dumpIndex(dump, file, o);
-        else if (suffix === '.timeindex') dumpTimeIndex(dump, file, o);
+        if (suffix === '.log') await dumpLog(dump, file, o, seq);
+        else if (suffix === '.index') await dumpIndex(dump, file, o);
+        else if (suffix === '.timeindex') await dumpTimeIndex(dump, file, o);
         else if (suffix === '.snapshot') dumpSnapshot(dump, file, seq);
         else if (suffix === '.txnindex') dumpTxnIndex(dump, file);
         else {
-          flush();
+          await dump.flush();
           ctx.stderr.write(`Ignoring unknown file ${file}\n`);
         }
       } catch (err) {
-        flush();
+        await dump.flush();
         if (err instanceof CliError) throw err;
         throw new CliError(`unable to dump ${file}: ${messageOf(err)}`, { cause: err });
       }
-      flush();
+      await dump.flush();
     }
   } finally {
-    if (o.output === 'json') ctx.stdout.write(`${toJson(dump.json)}\n`);
+    if (dump.json) ctx.stdout.write(`${toJson(dump.json)}\n`);
     ctx.stderr.write(dump.problems());
   }
 }

@@ -188,6 +188,31 @@ function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+describe('mq dump-log: segments larger than one read block', () => {
+  it('every batch across 1 MiB block boundaries, with its position', async () => {
+    const d = tempDir();
+    const file = join(d, '00000000000000000100.log');
+    const batchesOut: Buffer[] = [];
+    for (let i = 0; i < 12; i++) {
+      const value = Buffer.alloc(300_000 + i, i);
+      batchesOut.push(encodeRecordBatch([{ key: null, value, timestamp: BigInt(T + i) }], { baseOffset: BigInt(100 + i) }));
+    }
+    writeFileSync(file, Buffer.concat(batchesOut));
+    const r = await mq(['dump-log', '--files', file, '--deep-iteration']);
+    const lines = r.stdout.split('\n');
+    let position = 0;
+    const expected = batchesOut.map((bytes, i) => {
+      const line = `baseOffset: ${100 + i} lastOffset: ${100 + i} count: 1 baseSequence: -1 lastSequence: -1 producerId: -1 producerEpoch: -1 partitionLeaderEpoch: -1 isTransactional: false isControl: false deleteHorizonMs: OptionalLong.empty position: ${position} CreateTime: ${T + i} size: ${bytes.length} magic: 2 compresscodec: none crc: ${crc32c(bytes.subarray(21))} isvalid: true`;
+      position += bytes.length;
+      return line;
+    });
+    expect(lines.filter((l) => l.startsWith('baseOffset'))).toEqual(expected);
+    expect(lines.filter((l) => l.startsWith('| offset: ')).map((l) => Number(/offset: (\d+)/.exec(l)![1]))).toEqual(Array.from({ length: 12 }, (_, i) => 100 + i));
+    expect(lines[1]).toBe('Log starting offset: 100');
+    expect(r.stderr).toBe('');
+  });
+});
+
 describe('mq dump-log: damaged files', () => {
   it('a torn tail: Found N invalid bytes at the end of <name>', async () => {
     const d = tempDir();
