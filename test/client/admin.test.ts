@@ -186,6 +186,32 @@ describe('Admin', () => {
       controllerId: 0,
       brokers: cluster.brokers.map((b, i) => ({ nodeId: i, host: '127.0.0.1', port: b.port, rack: null })),
     });
+    expect(cluster.brokers.flatMap((b) => b.log.filter((r) => r.apiKey === 60))).toEqual([]);
+  });
+
+  it('describeCluster: DescribeCluster when advertised, brokers sorted by id', async () => {
+    const a = await setup(1);
+    cluster.brokers[0]!.handlers.set(60, () => ({
+      throttleTimeMs: 0,
+      errorCode: 0,
+      errorMessage: null,
+      endpointType: 1,
+      clusterId: 'dc',
+      controllerId: 7,
+      brokers: [
+        { brokerId: 7, host: 'h7', port: 7, rack: 'r' },
+        { brokerId: 2, host: 'h2', port: 2, rack: null },
+      ],
+      clusterAuthorizedOperations: -2147483648,
+    }));
+    expect(await a.describeCluster()).toEqual({
+      clusterId: 'dc',
+      controllerId: 7,
+      brokers: [
+        { nodeId: 2, host: 'h2', port: 2, rack: null },
+        { nodeId: 7, host: 'h7', port: 7, rack: 'r' },
+      ],
+    });
   });
 
   it('fails with MQ_ERR_CONNECTION when no bootstrap server answers', async () => {

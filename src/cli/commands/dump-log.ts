@@ -7,6 +7,7 @@
 //   .timeindex  `timestamp: T offset: O`; each entry checked against the log
 //   .snapshot   producer state entries (`producerId: .. producerEpoch: ..`)
 //   .txnindex   aborted transactions
+//   --offsets-decoder prints __consumer_offsets keys and values as Kafka's JSON converters do
 //   anything else: `Ignoring unknown file <file>` on stderr (Kafka has no dumper for checkpoints)
 // After all files, the problems found go to stderr in Kafka's words (`Mismatches in :<path>`, ...).
 // --verify-index-only checks without printing entries; --index-sanity-check runs the check a
@@ -20,8 +21,8 @@
 // Int32 max) lives with the producer state in storage; it is loaded with a dynamic import, as
 // server-start loads the broker, so no other tool loads storage code.
 //
-// Text is Kafka's on a terminal too (these lines are what people grep and compare); --output json
-// gives one document per file.
+// Text is Kafka's on a terminal too (these lines are what people grep and compare, and a table
+// would not fit them); --output json prints one array with an object per file.
 
 import { closeSync, openSync, readSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -41,15 +42,27 @@ import {
   type DecodedBatch,
 } from '../../protocol/records/record-batch.js';
 import { compressionName } from '../../protocol/records/compression.js';
+import { decodeVersioned } from '../../protocol/codec.js';
+import { ConsumerProtocolAssignmentSpec, ConsumerProtocolSubscriptionSpec, CONSUMER_PROTOCOL_TYPE } from '../../protocol/messages/consumer-protocol.js';
+import {
+  GroupMetadataKeySpec,
+  GroupMetadataValueSpec,
+  OffsetCommitKeySpec,
+  OffsetCommitValueSpec,
+  type GroupMetadataValue,
+} from '../../protocol/messages/group-records.js';
+import { inVersions, type FieldSpec, type MessageSpec } from '../../protocol/schema.js';
 import { addSharedOptions, integer, type CliContext } from '../context.js';
 import { CliError, messageOf } from '../errors.js';
 import { toJson, type OutputFormat } from '../output/format.js';
+import { StreamWriter } from '../output/writer.js';
 
 type SequenceMath = Pick<typeof import('../../storage/producer-state.js'), 'incrementSequence' | 'decrementSequence'>;
 
 interface DumpLogOptions {
   files?: string;
   printDataLog?: boolean;
+  offsetsDecoder?: boolean;
   deepIteration?: boolean;
   verifyIndexOnly?: boolean;
   indexSanityCheck?: boolean;
@@ -65,16 +78,35 @@ const ATTR_DELETE_HORIZON = 0x40;
 /** Kafka's LegacyRecord.RECORD_OVERHEAD_V0: a smaller batch size means a corrupt file. */
 const MIN_BATCH_SIZE = 14;
 
+/** Lines buffered before they are handed to stdout (and its back-pressure waited for). */
+const FLUSH_LINES = 1024;
+
 /** Where output goes: stdout lines in order, and the problems printed to stderr at the end. */
 class Dump {
   readonly out: string[] = [];
+  /** null: --output json, where only the JSON document is printed. */
+  constructor(private readonly writer: StreamWriter | null) {
+    this.json = writer ? null : [];
+  }
+
+  /** Hands the buffered lines to stdout, waiting while its buffer is full, so memory stays bounded. */
+  async flush(): Promise<void> {
+    const lines = this.out.splice(0);
+    if (this.writer && lines.length > 0) await this.writer.write(lines.map((l) => `${l}\n`).join(''));
+  }
+
+  async maybeFlush(): Promise<void> {
+    if (this.out.length >= FLUSH_LINES) await this.flush();
+  }
+
   readonly indexMismatches = new Map<string, Array<[bigint, bigint]>>();
   readonly nonConsecutive = new Map<string, Array<[bigint, bigint]>>();
   readonly timeMismatches = new Map<string, Array<[bigint, bigint]>>();
   readonly outOfOrder = new Map<string, Array<[bigint, bigint]>>();
   readonly shallowNotFound = new Map<string, Array<[bigint, bigint]>>();
   readonly errors: string[] = [];
-  json: Record<string, unknown>[] = [];
+  /** The --output json document, null for text (so a large dump is not kept in memory). */
+  readonly json: Record<string, unknown>[] | null;
 
   /** Kafka prepends to these lists (Scala `::=`), so they print newest first. */
   static prepend(map: Map<string, Array<[bigint, bigint]>>, file: string, pair: [bigint, bigint]): void {
@@ -115,22 +147,8 @@ function baseOffsetOf(file: string): bigint {
   return BigInt(stem);
 }
 
-function readRange(file: string, position: number, length: number): Buffer {
-  const fd = openSync(file, 'r');
-  try {
-    const size = Math.max(0, Math.min(length, statSync(file).size - position));
-    const buf = Buffer.alloc(size);
-    let done = 0;
-    while (done < size) {
-      const n = readSync(fd, buf, done, size - done, position + done);
-      if (n === 0) break;
-      done += n;
-    }
-    return buf.subarray(0, done);
-  } finally {
-    closeSync(fd);
-  }
-}
+/** Bytes read from a segment at a time; a larger batch is read whole. */
+const READ_BLOCK = 1 << 20;
 
 interface BatchAt {
   position: number;
@@ -139,19 +157,42 @@ interface BatchAt {
 }
 
 /**
- * The whole batches in `buf` (read from `base` in the file), as FileRecords iterates them: it
- * stops where a batch is cut short, and a size below the minimum means a corrupt file.
+ * The whole batches of `file` from `start`, within `limit` bytes, as FileRecords iterates them:
+ * it stops where fewer than 18 bytes or a cut-short batch remain, and a size below the minimum
+ * means a corrupt file. Reads a block at a time, so a 1 GiB segment never sits in memory.
  */
-function* batchesIn(buf: Buffer, file: string, base = 0): Generator<BatchAt> {
-  let pos = 0;
-  while (pos + MAGIC_OFFSET + 1 < buf.length) {
-    const size = buf.readInt32BE(pos + 8);
-    if (size < MIN_BATCH_SIZE) {
-      throw new CliError(`Found record size ${size} smaller than minimum record overhead (${MIN_BATCH_SIZE}) in file ${file}.`);
+function* batchesInFile(file: string, start: number, limit: number): Generator<BatchAt> {
+  const fd = openSync(file, 'r');
+  try {
+    const end = Math.min(statSync(file).size, start + limit);
+    let block = Buffer.alloc(0);
+    let blockStart = start;
+    let pos = start;
+    /** Makes [pos, pos + n) readable from `block`; false when that passes the end. */
+    const ensure = (n: number): boolean => {
+      if (pos + n > end) return false;
+      if (pos >= blockStart && pos + n <= blockStart + block.length) return true;
+      block = Buffer.alloc(Math.min(Math.max(n, READ_BLOCK), end - pos));
+      for (let done = 0; done < block.length; ) {
+        const got = readSync(fd, block, done, block.length - done, pos + done);
+        if (got === 0) throw new CliError(`${file} shrank while it was read`);
+        done += got;
+      }
+      blockStart = pos;
+      return true;
+    };
+    while (ensure(MAGIC_OFFSET + 2)) {
+      const size = block.readInt32BE(pos - blockStart + 8);
+      if (size < MIN_BATCH_SIZE) {
+        throw new CliError(`Found record size ${size} smaller than minimum record overhead (${MIN_BATCH_SIZE}) in file ${file}.`);
+      }
+      if (!ensure(LOG_OVERHEAD + size)) return;
+      const at = pos - blockStart;
+      yield { position: pos, size: LOG_OVERHEAD + size, buf: block.subarray(at, at + LOG_OVERHEAD + size) };
+      pos += LOG_OVERHEAD + size;
     }
-    if (pos + LOG_OVERHEAD + size > buf.length) return;
-    yield { position: base + pos, size: LOG_OVERHEAD + size, buf: buf.subarray(pos, pos + LOG_OVERHEAD + size) };
-    pos += LOG_OVERHEAD + size;
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -272,17 +313,17 @@ function controlText(key: Buffer | null, value: Buffer | null): string {
   return `controlType: UNKNOWN(${type})`;
 }
 
-function dumpLog(dump: Dump, file: string, o: DumpLogOptions, seq: SequenceMath): void {
-  const printContents = o.printDataLog === true;
+async function dumpLog(dump: Dump, file: string, o: DumpLogOptions, seq: SequenceMath): Promise<void> {
+  const printContents = o.printDataLog === true || o.offsetsDecoder === true;
+  const parse = o.offsetsDecoder ? parseOffsetsRecord : parseStrings;
   const deep = o.deepIteration === true || printContents;
   dump.out.push(`Log starting offset: ${baseOffsetOf(file)}`);
   const fileSize = statSync(file).size;
-  const buf = readRange(file, 0, o.maxBytes);
   const abs = resolve(file);
   const json: { file: string; batches: unknown[]; invalidBytes: number } = { file, batches: [], invalidBytes: 0 };
   let validBytes = 0;
   let lastOffset = -1n;
-  for (const b of batchesIn(buf, file)) {
+  for (const b of batchesInFile(file, 0, o.maxBytes)) {
     const v = batchView(b, seq);
     dump.out.push(batchLine(v));
     const records: RecordView[] = [];
@@ -299,23 +340,23 @@ function dumpLog(dump: Dump, file: string, o: DumpLogOptions, seq: SequenceMath)
           valueSize: r.value?.length ?? -1,
           sequence: v.baseSequence === -1 || v.magic < 2 ? -1 : seq.incrementSequence(v.baseSequence, offsetDelta),
           headerKeys: r.headers.map((h) => h.key),
-          key: r.key === null ? null : r.key.toString('utf8'),
-          payload: r.value === null ? null : r.value.toString('utf8'),
+          ...(printContents && !v.isControl ? parse(r.offset, r.key, r.value) : { key: null, payload: null }),
           control: v.isControl ? controlText(r.key, r.value) : null,
         };
         records.push(view);
         dump.out.push(recordLine(view, v, o, printContents));
       }
     }
-    json.batches.push(deep ? { ...v, records } : v);
+    if (dump.json) json.batches.push(deep ? { ...v, records } : v);
     validBytes += b.size;
+    await dump.maybeFlush();
   }
   const trailing = Math.min(fileSize, o.maxBytes) - validBytes;
   if (trailing > 0 && o.maxBytes === INT32_MAX) {
     dump.out.push(`Found ${trailing} invalid bytes at the end of ${basename(file)}`);
     json.invalidBytes = trailing;
   }
-  dump.json.push(json);
+  dump.json?.push(json);
 }
 
 /** One `| offset: ..` line, built in the order and with the spacing DumpLogSegments.dumpLog prints. */
@@ -336,6 +377,89 @@ function recordLine(r: RecordView, b: BatchView, o: DumpLogOptions, printContent
     if (r.payload !== null) line += ` payload: ${r.payload}`;
   }
   return line;
+}
+
+// ---- record parsers (--print-data-log's StringDecoder, --offsets-decoder) ---------------------
+
+type Parsed = { key: string | null; payload: string | null };
+
+/** DecoderMessageParser with Kafka's default StringDecoder for keys and values (UTF-8). */
+function parseStrings(_offset: bigint, key: Buffer | null, value: Buffer | null): Parsed {
+  return { key: key === null ? null : key.toString('utf8'), payload: value === null ? null : value.toString('utf8') };
+}
+
+/**
+ * A struct as Kafka's generated JsonConverter writes it: the fields of `version` in schema order,
+ * int64 as numbers, bytes as base64, nulls as null. Tagged fields are written only when set,
+ * which none of the records decoded here use.
+ */
+function structJson(fields: readonly FieldSpec[], version: number, value: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of fields) {
+    if (!inVersions(f.versions, version) || inVersions(f.tagged, version)) continue;
+    out[f.name] = fieldJson(f, version, value[f.name]);
+  }
+  return out;
+}
+
+function fieldJson(f: FieldSpec, version: number, v: unknown): unknown {
+  if (v === null || v === undefined) return null;
+  if (f.array) return (v as unknown[]).map((e) => elementJson(f, version, e));
+  return elementJson(f, version, v);
+}
+
+function elementJson(f: FieldSpec, version: number, v: unknown): unknown {
+  if (f.type === 'struct') return structJson(f.fields, version, v as Record<string, unknown>);
+  if (f.type === 'bytes') return (v as Buffer).toString('base64');
+  return v;
+}
+
+function versionedJson(spec: MessageSpec, buf: Buffer): { version: number; data: Record<string, unknown>; value: unknown } {
+  const { version, value } = decodeVersioned<Record<string, unknown>>(spec, buf);
+  return { version, data: structJson(spec.fields, version, value), value };
+}
+
+/**
+ * OffsetsMessageParser's group metadata: a consumer group's member subscriptions and assignments
+ * are replaced by their decoded form; bytes that do not decode stay base64, as in Kafka.
+ */
+function groupMetadataJson(value: GroupMetadataValue, data: Record<string, unknown>): Record<string, unknown> {
+  if (value.protocolType !== CONSUMER_PROTOCOL_TYPE || !Array.isArray(data.members)) return data;
+  const decoded = (spec: MessageSpec, buf: Buffer): unknown => {
+    try {
+      const r = decodeVersioned<Record<string, unknown>>(spec, buf);
+      if (r.version > spec.valid.max) throw new Error('unsupported version');
+      return structJson(spec.fields, r.version, r.value);
+    } catch {
+      return buf.toString('base64');
+    }
+  };
+  data.members = (data.members as Array<Record<string, unknown>>).map((m, i) => ({
+    ...m,
+    subscription: decoded(ConsumerProtocolSubscriptionSpec, value.members[i]!.subscription),
+    assignment: decoded(ConsumerProtocolAssignmentSpec, value.members[i]!.assignment),
+  }));
+  return data;
+}
+
+/** DumpLogSegments.OffsetsMessageParser for __consumer_offsets: `{"type":"1","data":{..}}` keys, `{"version":"3","data":{..}}` values. */
+function parseOffsetsRecord(offset: bigint, key: Buffer | null, value: Buffer | null): Parsed {
+  if (key === null) {
+    throw new CliError(`Failed to decode message at offset ${offset} using offset topic decoder (message had a missing key)`);
+  }
+  try {
+    const keyVersion = key.readInt16BE(0);
+    if (keyVersion > 2) return { key: `Unknown record type ${keyVersion} at offset ${offset}, skipping.`, payload: null };
+    const isOffset = keyVersion <= 1;
+    const k = versionedJson(isOffset ? OffsetCommitKeySpec : GroupMetadataKeySpec, key);
+    const keyText = JSON.stringify({ type: String(k.version), data: k.data });
+    if (value === null) return { key: keyText, payload: '<DELETE>' };
+    const v = versionedJson(isOffset ? OffsetCommitValueSpec : GroupMetadataValueSpec, value);
+    const data = isOffset ? v.data : groupMetadataJson(v.value as GroupMetadataValue, v.data);
+    return { key: keyText, payload: toJson({ version: String(v.version), data }) };
+  } catch (err) {
+    return { key: `Error at offset ${offset}, skipping. ${messageOf(err)}`, payload: null };
+  }
 }
 
 // ---- .index and .timeindex ---------------------------------------------------------------------
@@ -398,7 +522,7 @@ function timeIndexSanity(file: string, base: bigint): void {
   }
 }
 
-function dumpIndex(dump: Dump, file: string, o: DumpLogOptions): void {
+async function dumpIndex(dump: Dump, file: string, o: DumpLogOptions): Promise<void> {
   const base = baseOffsetOf(file);
   const log = siblingLog(file);
   const entries = offsetEntries(file, base);
@@ -415,13 +539,14 @@ function dumpIndex(dump: Dump, file: string, o: DumpLogOptions): void {
   for (const [i, e] of entries.entries()) {
     // A crash can leave zero-filled entries in the preallocated file: stop at the first.
     if (e.offset === base && i > 0) break;
-    const [first] = batchesIn(readRange(log, e.position, o.maxMessageSize), log, e.position);
+    const [first] = batchesInFile(log, e.position, o.maxMessageSize);
     const firstLast = first ? lastOffsetOf(first) : -1n;
     if (firstLast !== e.offset) Dump.prepend(dump.indexMismatches, resolve(file), [e.offset, firstLast]);
     if (!o.verifyIndexOnly) dump.out.push(`offset: ${e.offset} position: ${e.position}`);
-    printed.push(e);
+    if (dump.json) printed.push(e);
+    await dump.maybeFlush();
   }
-  dump.json.push({ file, entries: printed });
+  dump.json?.push({ file, entries: printed });
 }
 
 /** OffsetIndex.lookup: the position of the largest entry at or below `offset`, else 0. */
@@ -435,7 +560,7 @@ function lookupPosition(entries: ReadonlyArray<{ offset: bigint; position: numbe
   return position;
 }
 
-function dumpTimeIndex(dump: Dump, file: string, o: DumpLogOptions): void {
+async function dumpTimeIndex(dump: Dump, file: string, o: DumpLogOptions): Promise<void> {
   const base = baseOffsetOf(file);
   const log = siblingLog(file);
   const indexFile = join(dirname(resolve(file)), `${basename(file).split('.')[0]}.index`);
@@ -452,7 +577,7 @@ function dumpTimeIndex(dump: Dump, file: string, o: DumpLogOptions): void {
     if (e.offset === base && i > 0) break;
     const position = lookupPosition(offsets, base, e.offset);
     let found: BatchAt | undefined;
-    for (const b of batchesIn(readRange(log, position, INT32_MAX), log, position)) {
+    for (const b of batchesInFile(log, position, INT32_MAX)) {
       if (lastOffsetOf(b) >= e.offset) {
         found = b;
         break;
@@ -466,10 +591,11 @@ function dumpTimeIndex(dump: Dump, file: string, o: DumpLogOptions): void {
       if (prev >= e.timestamp) Dump.append(dump.outOfOrder, abs, [e.timestamp, prev]);
     }
     if (!o.verifyIndexOnly) dump.out.push(`timestamp: ${e.timestamp} offset: ${e.offset}`);
-    printed.push(e);
+    if (dump.json) printed.push(e);
+    await dump.maybeFlush();
     prev = e.timestamp;
   }
-  dump.json.push({ file, entries: printed });
+  dump.json?.push({ file, entries: printed });
 }
 
 // ---- .snapshot and .txnindex -------------------------------------------------------------------
@@ -515,7 +641,7 @@ function dumpSnapshot(dump: Dump, file: string, seq: SequenceMath): void {
     }
     dump.out.push(line);
   }
-  dump.json.push({ file, entries });
+  dump.json?.push({ file, entries });
 }
 
 const TXN_ENTRY = 34;
@@ -535,7 +661,7 @@ function dumpTxnIndex(dump: Dump, file: string): void {
     entries.push(e);
     dump.out.push(`version: ${e.version} producerId: ${e.producerId} firstOffset: ${e.firstOffset} lastOffset: ${e.lastOffset} lastStableOffset: ${e.lastStableOffset}`);
   }
-  dump.json.push({ file, entries });
+  dump.json?.push({ file, entries });
 }
 
 // ---- command -----------------------------------------------------------------------------------
@@ -545,35 +671,31 @@ const loadSequenceMath = (): Promise<SequenceMath> => import('../../storage/prod
 async function runDumpLog(ctx: CliContext, o: DumpLogOptions): Promise<void> {
   if (o.files === undefined) throw new CliError('Missing required argument "[files]"');
   const seq = await loadSequenceMath();
-  const dump = new Dump();
-  const flush = (): void => {
-    if (o.output === 'text' && dump.out.length > 0) ctx.stdout.write(dump.out.map((l) => `${l}\n`).join(''));
-    dump.out.length = 0;
-  };
+  const dump = new Dump(o.output === 'json' ? null : new StreamWriter(ctx.stdout));
   try {
     for (const file of o.files.split(',')) {
       if (o.output === 'text') dump.out.push(`Dumping ${file}`);
       const dot = basename(file).lastIndexOf('.');
       const suffix = dot < 0 ? '' : basename(file).slice(dot);
       try {
-        if (suffix === '.log') dumpLog(dump, file, o, seq);
-        else if (suffix === '.index') dumpIndex(dump, file, o);
-        else if (suffix === '.timeindex') dumpTimeIndex(dump, file, o);
+        if (suffix === '.log') await dumpLog(dump, file, o, seq);
+        else if (suffix === '.index') await dumpIndex(dump, file, o);
+        else if (suffix === '.timeindex') await dumpTimeIndex(dump, file, o);
         else if (suffix === '.snapshot') dumpSnapshot(dump, file, seq);
         else if (suffix === '.txnindex') dumpTxnIndex(dump, file);
         else {
-          flush();
+          await dump.flush();
           ctx.stderr.write(`Ignoring unknown file ${file}\n`);
         }
       } catch (err) {
-        flush();
+        await dump.flush();
         if (err instanceof CliError) throw err;
         throw new CliError(`unable to dump ${file}: ${messageOf(err)}`, { cause: err });
       }
-      flush();
+      await dump.flush();
     }
   } finally {
-    if (o.output === 'json') ctx.stdout.write(`${toJson(dump.json)}\n`);
+    if (dump.json) ctx.stdout.write(`${toJson(dump.json)}\n`);
     ctx.stderr.write(dump.problems());
   }
 }
@@ -588,7 +710,8 @@ export function dumpLogCommand(ctx: CliContext): Command {
     .option('--index-sanity-check', 'only run the sanity check a broker runs on startup')
     .option('--max-message-size <size>', 'size of the largest message', integer, 5 * 1024 * 1024)
     .option('--max-bytes <size>', 'read at most this many bytes of each .log file', integer, INT32_MAX)
-    .option('--skip-record-metadata', "print only the records' keys and values");
+    .option('--skip-record-metadata', "print only the records' keys and values")
+    .option('--offsets-decoder', 'decode the records as __consumer_offsets offset commits and group metadata (implies --print-data-log)');
   addSharedOptions(cmd, ['output', 'verbose']);
   return cmd.action((o: DumpLogOptions) => runDumpLog(ctx, o));
 }

@@ -123,7 +123,7 @@ async function runLogDirs(ctx: CliContext, o: LogDirsOptions): Promise<void> {
   const topics = list(o.topicList);
   const asked = brokerIds(o.brokerList);
   const props = await loadConfigFile(o.commandConfig);
-  const config = adminConfig(ctx, bootstrapServers(ctx, o.bootstrapServer, props), props);
+  const config = adminConfig(ctx, bootstrapServers(ctx, o.bootstrapServer, props), { 'client.id': 'log-dirs-tool', ...props });
   let admin: AdminClient | undefined;
   try {
     admin = ctx.clients.admin(config);

@@ -5,11 +5,14 @@
 // dumpTimeIndex, dumpProducerIdSnapshot); only each batch's CRC and size are read from the file,
 // by hand here (size field + 12, CRC-32C of attributes..end), not by the code under test.
 
-import { appendFileSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32c } from '@node-rs/crc32';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Admin, Producer } from '../../../src/client/index.js';
+import { encodeAssignment, encodeSubscription } from '../../../src/protocol/messages/consumer-protocol.js';
+import { encodeGroupMetadataKey, encodeGroupMetadataValue } from '../../../src/protocol/messages/group-records.js';
+import { encodeRecordBatch } from '../../../src/protocol/records/record-batch.js';
 import { startTestBroker, tempDir, type TestBroker } from '../../helpers/broker.js';
 import { mq } from '../helpers.js';
 
@@ -32,6 +35,11 @@ beforeAll(async () => {
   await idempotent.flush();
   await Promise.all(sent);
   await idempotent.close();
+  // Offset commits and a deleted one, for --offsets-decoder.
+  const groups = new Admin({ bootstrapServers: [b.bootstrap] });
+  await groups.alterGroupOffsets('dumper', [{ topic: 'dump', partition: 0, offset: 2n, metadata: 'm' }]);
+  await groups.deleteGroupOffsets('dumper', [{ topic: 'dump', partition: 0 }]);
+  await groups.close();
   const plain = new Producer({ bootstrapServers: [b.bootstrap], idempotence: false });
   await plain.send({ topic: 'dump', partition: 0, key: 'k3', value: null, timestamp: T + 5 });
   await plain.close();
@@ -112,6 +120,96 @@ describe('mq dump-log: files written by the broker', () => {
     }>;
     expect(doc!.batches.map((x) => x.crc)).toEqual(batches.map((x) => x.crc));
     expect(doc!.batches.flatMap((x) => x.records.map((r) => r.offset))).toEqual([0, 1, 2]);
+  });
+});
+
+describe('mq dump-log --offsets-decoder', () => {
+  it("prints __consumer_offsets records as Kafka's OffsetsMessageParser does", async () => {
+    const logs = readdirSync(b.dir)
+      .filter((d) => d.startsWith('__consumer_offsets-'))
+      .map((d) => join(b.dir, d, '00000000000000000000.log'))
+      .filter((f) => statSync(f).size > 0);
+    expect(logs).toHaveLength(1);
+    const r = await mq(['dump-log', '--files', logs[0]!, '--offsets-decoder']);
+    expect(r.stderr).toBe('');
+    const records = r.stdout.split('\n').filter((l) => l.startsWith('| '));
+    expect(records).toHaveLength(2);
+    // keySize: version 2 + group 2+6 + topic 2+4 + partition 4.
+    const key = '{"type":"1","data":{"group":"dumper","topic":"dump","partition":0}}';
+    expect(records[0]).toMatch(
+      new RegExp(
+        `^\\| offset: 0 CreateTime: \\d+ keySize: 20 valueSize: \\d+ sequence: -1 headerKeys: \\[\\] key: ${escape(key)} ` +
+          `payload: \\{"version":"3","data":\\{"offset":2,"leaderEpoch":-1,"metadata":"m","commitTimestamp":\\d+\\}\\}$`,
+      ),
+    );
+    expect(records[1]).toMatch(new RegExp(`^\\| offset: 1 CreateTime: \\d+ keySize: 20 valueSize: -1 sequence: -1 headerKeys: \\[\\] key: ${escape(key)} payload: <DELETE>$`));
+  });
+});
+
+describe('mq dump-log --offsets-decoder: group metadata', () => {
+  it('a consumer group: members with subscription and assignment decoded (empty assignment stays base64)', async () => {
+    const d = tempDir();
+    const file = join(d, '00000000000000000000.log');
+    const member = (id: string, assignment: Buffer) => ({
+      memberId: id,
+      groupInstanceId: null,
+      clientId: 'c',
+      clientHost: '/127.0.0.1',
+      rebalanceTimeout: 300000,
+      sessionTimeout: 45000,
+      subscription: encodeSubscription({ topics: ['t'], ownedPartitions: [], generationId: -1, rackId: null, userData: null }, 1),
+      assignment,
+    });
+    const value = encodeGroupMetadataValue({
+      protocolType: 'consumer',
+      generation: 3,
+      protocol: 'range',
+      leader: 'm1',
+      currentStateTimestamp: 1700000000000n,
+      members: [member('m1', encodeAssignment({ assignedPartitions: [{ topic: 't', partitions: [0, 1] }], userData: Buffer.from('u') }, 0)), member('m2', Buffer.alloc(0))],
+    });
+    writeFileSync(file, encodeRecordBatch([{ key: encodeGroupMetadataKey({ group: 'g' }), value, timestamp: 1700000000000n }]));
+    const r = await mq(['dump-log', '--files', file, '--offsets-decoder', '--skip-record-metadata']);
+    const memberJson = (id: string, assignment: string) =>
+      `{"memberId":"${id}","groupInstanceId":null,"clientId":"c","clientHost":"/127.0.0.1","rebalanceTimeout":300000,"sessionTimeout":45000,` +
+      `"subscription":{"topics":["t"],"userData":null,"ownedPartitions":[]},"assignment":${assignment}}`;
+    expect(r.stdout.split('\n')[3]).toBe(
+      '| key: {"type":"2","data":{"group":"g"}} payload: {"version":"3","data":{"protocolType":"consumer","generation":3,"protocol":"range",' +
+        '"leader":"m1","currentStateTimestamp":1700000000000,"members":[' +
+        memberJson('m1', '{"assignedPartitions":[{"topic":"t","partitions":[0,1]}],"userData":"dQ=="}') +
+        ',' +
+        memberJson('m2', '""') +
+        ']}}',
+    );
+  });
+});
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+describe('mq dump-log: segments larger than one read block', () => {
+  it('every batch across 1 MiB block boundaries, with its position', async () => {
+    const d = tempDir();
+    const file = join(d, '00000000000000000100.log');
+    const batchesOut: Buffer[] = [];
+    for (let i = 0; i < 12; i++) {
+      const value = Buffer.alloc(300_000 + i, i);
+      batchesOut.push(encodeRecordBatch([{ key: null, value, timestamp: BigInt(T + i) }], { baseOffset: BigInt(100 + i) }));
+    }
+    writeFileSync(file, Buffer.concat(batchesOut));
+    const r = await mq(['dump-log', '--files', file, '--deep-iteration']);
+    const lines = r.stdout.split('\n');
+    let position = 0;
+    const expected = batchesOut.map((bytes, i) => {
+      const line = `baseOffset: ${100 + i} lastOffset: ${100 + i} count: 1 baseSequence: -1 lastSequence: -1 producerId: -1 producerEpoch: -1 partitionLeaderEpoch: -1 isTransactional: false isControl: false deleteHorizonMs: OptionalLong.empty position: ${position} CreateTime: ${T + i} size: ${bytes.length} magic: 2 compresscodec: none crc: ${crc32c(bytes.subarray(21))} isvalid: true`;
+      position += bytes.length;
+      return line;
+    });
+    expect(lines.filter((l) => l.startsWith('baseOffset'))).toEqual(expected);
+    expect(lines.filter((l) => l.startsWith('| offset: ')).map((l) => Number(/offset: (\d+)/.exec(l)![1]))).toEqual(Array.from({ length: 12 }, (_, i) => 100 + i));
+    expect(lines[1]).toBe('Log starting offset: 100');
+    expect(r.stderr).toBe('');
   });
 });
 
