@@ -123,6 +123,14 @@ export class TopicRegistry {
     this.persist();
   }
 
+  /** Replaces a topic's config overrides (AlterConfigs); persisted before it returns. */
+  setConfigs(name: string, configs: Record<string, string>): void {
+    const t = this.topics.get(name);
+    if (!t) throw new Error(`no topic ${name}`);
+    t.configs = { ...configs };
+    this.persist();
+  }
+
   remove(name: string): void {
     const t = this.topics.get(name);
     if (!t) return;

@@ -14,6 +14,7 @@ import { Cluster, type ClusterDescription } from './cluster.js';
 import type { CommitResult, CommittedOffset } from './coordinator.js';
 import { backoffMs, sleep, type ClientConfig } from './config.js';
 import { KafkaError, kafkaErrorOrNull } from './errors.js';
+import * as configs from './config-admin.js';
 import * as groups from './group-admin.js';
 import { isolationLevelCode, listOffsets, type IsolationLevel, type OffsetResult } from './list-offsets.js';
 import { topicIdToString } from './topic-id.js';
@@ -247,6 +248,33 @@ export class Admin {
   async deleteGroupOffsets(groupId: string, partitions: TopicPartition[]): Promise<CommitResult[]> {
     await this.connect();
     return groups.deleteGroupOffsets(this.cluster, groupId, partitions);
+  }
+
+  /** Configs of topics and brokers; synonyms and documentation only when asked for. */
+  async describeConfigs(
+    resources: configs.ConfigResource[],
+    options: { includeSynonyms?: boolean; includeDocumentation?: boolean; configNames?: string[] } = {},
+  ): Promise<configs.ConfigDescription[]> {
+    await this.connect();
+    return configs.describeConfigs(this.cluster, resources, options);
+  }
+
+  /** Replaces all dynamic configs of each resource (legacy AlterConfigs). */
+  async alterConfigs(
+    changes: Array<{ resource: configs.ConfigResource; configs: Record<string, string> }>,
+    options: { validateOnly?: boolean } = {},
+  ): Promise<Array<{ resource: configs.ConfigResource; error: KafkaError | null }>> {
+    await this.connect();
+    return configs.alterConfigs(this.cluster, changes, options);
+  }
+
+  /** Sets, deletes, appends to or subtracts from named configs of each resource. */
+  async incrementalAlterConfigs(
+    changes: Array<{ resource: configs.ConfigResource; ops: configs.AlterConfigOp[] }>,
+    options: { validateOnly?: boolean } = {},
+  ): Promise<Array<{ resource: configs.ConfigResource; error: KafkaError | null }>> {
+    await this.connect();
+    return configs.incrementalAlterConfigs(this.cluster, changes, options);
   }
 
   /** Sends to the controller, or to any broker when none is known (-1 in metadata). */
