@@ -47,7 +47,8 @@ function resolve(broker: Broker, resourceType: number, name: string, describing:
   if (resourceType === ResourceType.TOPIC) {
     const bad = invalidTopicName(name);
     if (bad) throw new ConfigResourceError(ErrorCode.INVALID_TOPIC_EXCEPTION, bad);
-    if (!broker.topics.get(name)) throw new ConfigResourceError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${name}' does not exist.`);
+    // DescribeConfigs answers the bare code (AK ConfigHelper); the alter APIs say which topic.
+    if (!broker.topics.get(name)) throw new ConfigResourceError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, describing ? '' : `The topic '${name}' does not exist.`);
     return { kind: 'topic', name };
   }
   if (resourceType === ResourceType.BROKER) {
@@ -143,7 +144,7 @@ export function alterConfigs(
 }
 
 /** Maps anything a resource's processing throws to its response's error code and message. */
-export function resourceError(e: unknown): { errorCode: number; errorMessage: string } {
-  if (e instanceof ConfigResourceError) return { errorCode: e.errorCode, errorMessage: e.message };
+export function resourceError(e: unknown): { errorCode: number; errorMessage: string | null } {
+  if (e instanceof ConfigResourceError) return { errorCode: e.errorCode, errorMessage: e.message || null };
   throw e;
 }

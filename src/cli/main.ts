@@ -12,6 +12,7 @@ import { endToEndLatencyCommand } from './commands/end-to-end-latency.js';
 import { producerPerfTestCommand } from './commands/producer-perf-test.js';
 import { serverStartCommand } from './commands/server-start.js';
 import { topicsCommand } from './commands/topics.js';
+import { configsCommand } from './commands/configs.js';
 import { defaultClients, type CliContext } from './context.js';
 import { CliError, messageOf, ReportedFailure } from './errors.js';
 
@@ -26,6 +27,7 @@ function program(ctx: CliContext): Command {
     .configureOutput({ writeOut: (s) => void ctx.stdout.write(s), writeErr: (s) => void ctx.stderr.write(s) });
   const commands = [
     topicsCommand(ctx),
+    configsCommand(ctx),
     consoleProducerCommand(ctx),
     consoleConsumerCommand(ctx),
     consumerGroupsCommand(ctx),

@@ -2,14 +2,14 @@
 // Same flags, same checks in the same order, same messages. Piped output is Kafka's text:
 //   --create   [WARNING line if the name has '.' or '_']  `Created topic <name>.`
 //   --list     names, sorted, one per line (a single empty line when there are none, as Kafka)
-//   --describe per topic `Topic: ..\tTopicId: ..\tPartitionCount: ..\tReplicationFactor: ..\tConfigs: `
+//   --describe per topic `Topic: ..\tTopicId: ..\tPartitionCount: ..\tReplicationFactor: ..\tConfigs: k=v,..`
 //              then `\tTopic: ..\tPartition: ..\tLeader: ..\tReplicas: ..\tIsr: ..\tElr: N/A\tLastKnownElr: N/A`
 //   --alter, --delete: nothing
 // Argument errors print Kafka's message on stderr; failures while talking to the cluster print
 // `Error while executing topic command : <msg>` on stdout. Both exit 1.
 
 import { Command } from 'commander';
-import type { TopicDescription } from '../../client/index.js';
+import type { ConfigEntry, TopicDescription } from '../../client/index.js';
 import {
   addSharedOptions,
   adminConfig,
@@ -135,11 +135,17 @@ export interface TopicView {
   topicId: string | null;
   partitionCount: number;
   replicationFactor: number;
+  /** The topic's configs that are not at Kafka's default (any source but DEFAULT_CONFIG), as described. */
+  configs: Array<{ name: string; value: string | null }>;
   partitions: PartitionView[];
 }
 
-/** Topics sorted by name, partitions by number; replication factor from the first partition, as Kafka. */
-export function describeView(descriptions: readonly TopicDescription[]): TopicView[] {
+/**
+ * Topics sorted by name, partitions by number; replication factor from the first partition, as
+ * Kafka. `configs` holds each topic's described configs; Kafka's Configs field keeps those whose
+ * source is not DEFAULT_CONFIG (ConfigEntry.isDefault), in the broker's order.
+ */
+export function describeView(descriptions: readonly TopicDescription[], configs: ReadonlyMap<string, readonly ConfigEntry[]> = new Map()): TopicView[] {
   return [...descriptions]
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     .map((d) => {
@@ -149,6 +155,7 @@ export function describeView(descriptions: readonly TopicDescription[]): TopicVi
         topicId: d.topicId === ZERO_TOPIC_ID ? null : d.topicId,
         partitionCount: partitions.length,
         replicationFactor: partitions[0]?.replicas.length ?? 0,
+        configs: (configs.get(d.name) ?? []).filter((c) => c.source !== 'DEFAULT_CONFIG').map((c) => ({ name: c.name, value: c.value })),
         partitions: partitions.map((p) => ({ partition: p.partition, leader: p.leader >= 0 ? p.leader : null, replicas: p.replicas, isr: p.isr })),
       };
     });
@@ -159,8 +166,7 @@ export function renderList(names: readonly string[]): string {
 }
 
 /**
- * Kafka's --describe text. `Configs:` stays empty: it lists a topic's non-default configs, which
- * Kafka reads with DescribeConfigs, an API mq's admin client does not offer yet. Elr and
+ * Kafka's --describe text. `Configs:` lists the topic's non-default configs as `k=v,k=v`. Elr and
  * LastKnownElr (KIP-966) print N/A, as Kafka does when the broker does not report them.
  */
 export function renderDescribe(views: readonly TopicView[]): string {
@@ -168,7 +174,7 @@ export function renderDescribe(views: readonly TopicView[]): string {
   for (const t of views) {
     lines.push(
       `Topic: ${t.name}${t.topicId === null ? '' : `\tTopicId: ${t.topicId}`}\tPartitionCount: ${t.partitionCount}` +
-        `\tReplicationFactor: ${t.replicationFactor}\tConfigs: `,
+        `\tReplicationFactor: ${t.replicationFactor}\tConfigs: ${t.configs.map((c) => `${c.name}=${c.value}`).join(',')}`,
     );
     for (const p of t.partitions) {
       lines.push(
@@ -184,8 +190,14 @@ export function renderDescribe(views: readonly TopicView[]): string {
 function renderDescribeTables(views: readonly TopicView[], colors: Colors): string {
   const topics = renderTable(
     colors,
-    ['TOPIC', 'TOPIC ID', 'PARTITIONS', 'REPLICATION FACTOR'],
-    views.map((t) => [colors.cyan(t.name), t.topicId ?? '', String(t.partitionCount), String(t.replicationFactor)]),
+    ['TOPIC', 'TOPIC ID', 'PARTITIONS', 'REPLICATION FACTOR', 'CONFIGS'],
+    views.map((t) => [
+      colors.cyan(t.name),
+      t.topicId ?? '',
+      String(t.partitionCount),
+      String(t.replicationFactor),
+      t.configs.map((c) => `${c.name}=${c.value}`).join(','),
+    ]),
   );
   const partitions = renderTable(
     colors,
@@ -284,7 +296,8 @@ class TopicsRun {
     }
     const descriptions = await withSpinner(this.ctx, 'describing topics', () => this.admin.describeTopics(names));
     throwFirstError(descriptions);
-    const views = describeView(descriptions);
+    const described = await withSpinner(this.ctx, 'describing configs', () => this.admin.describeConfigs(names.map((name) => ({ type: 'topic', name }))));
+    const views = describeView(descriptions, new Map(described.map((d) => [d.resource.name, d.configs])));
     if (this.o.output === 'json') this.json(views);
     else if (this.ctx.isTTY.stdout) this.print(renderDescribeTables(views, this.colors));
     else this.print(renderDescribe(views));
