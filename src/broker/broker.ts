@@ -184,11 +184,6 @@ export class Broker {
     return this.logs.getLog(topic, partition);
   }
 
-  /** The effective topic config: broker defaults with the topic's overrides on top. */
-  topicConfig(t: TopicMetadata): Record<string, string> {
-    return { ...this.config.topicDefaults(), ...t.configs };
-  }
-
   /** Checks a create request without acting on it; throws TopicError. */
   validateNewTopic(name: string, partitions: number, replicationFactor: number, configs: Record<string, string>): void {
     const bad = invalidTopicName(name);
