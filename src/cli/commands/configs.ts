@@ -219,11 +219,11 @@ class ConfigsRun {
     const entity: Entity = { type: this.plan.type, name: this.plan.name! };
     const added = this.o.addConfigFile !== undefined ? await loadProperties(this.o.addConfigFile) : this.o.addConfig !== undefined ? parseAddConfig(this.o.addConfig) : {};
     const deleted = (this.o.deleteConfig ?? []).flatMap((d) => d.split(',')).map((d) => d.trim());
-    if (deleted.length > 0) {
-      const current = new Set(entriesToShow(entity, await this.entries(entity, false), false).map((e) => e.name));
-      const missing = deleted.filter((d) => !current.has(d));
-      if (missing.length > 0) throw new CliError(`Invalid config(s): ${missing.join(',')}`);
-    }
+    // Kafka reads the entity's dynamic configs first (so a missing topic fails here), and refuses
+    // to delete one that is not set.
+    const current = new Set(entriesToShow(entity, await this.entries(entity, false), false).map((e) => e.name));
+    const missing = deleted.filter((d) => !current.has(d));
+    if (missing.length > 0) throw new CliError(`Invalid config(s): ${missing.join(',')}`);
     const ops: AlterConfigOp[] = [
       ...Object.entries(added).map(([name, value]): AlterConfigOp => ({ name, op: 'set', value })),
       ...deleted.map((name): AlterConfigOp => ({ name, op: 'delete' })),

@@ -1,6 +1,8 @@
 // mq configs (kafka-configs.sh): argument checks and parsing as ConfigCommand does them, Kafka's
 // describe/alter text, and the command end to end in-process against a real broker (mq's Admin),
 // including a change that survives a broker restart.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Admin, type ClientConfig, type ConfigEntry } from '../../../src/client/index.js';
 import { completedMessage, configsPlan, parseAddConfig, renderDescribe, type ConfigsOptions } from '../../../src/cli/commands/configs.js';
@@ -95,6 +97,11 @@ describe('mq configs against a broker', () => {
     b = await startTestBroker({}, b.dir);
     expect(await run(['--describe', '--topic', 'orders'])).toEqual({ code: 0, stdout: dynamic, stderr: '' });
 
+    const file = join(b.dir, 'add.properties');
+    writeFileSync(file, '# from a file\nsegment.ms=3600000\n');
+    expect(await run(['--alter', '--topic', 'orders', '--add-config-file', file])).toMatchObject({ code: 0 });
+    expect((await run(['--describe', '--topic', 'orders'])).stdout).toContain('  segment.ms=3600000 sensitive=false synonyms={DYNAMIC_TOPIC_CONFIG:segment.ms=3600000}\n');
+
     expect(await run(['--alter', '--topic', 'orders', '--delete-config', 'retention.ms'])).toMatchObject({ code: 0 });
     expect((await run(['--describe', '--topic', 'orders'])).stdout).not.toContain('retention.ms');
     expect(await run(['--alter', '--topic', 'orders', '--delete-config', 'retention.ms'])).toEqual({ code: 1, stdout: '', stderr: 'Invalid config(s): retention.ms\n' });
@@ -135,6 +142,7 @@ describe('mq configs against a broker', () => {
     });
     expect((await run(['--alter', '--topic', 't', '--add-config', 'retention.ms=soon'])).stderr).toContain(': Invalid value soon for configuration retention.ms: Not a number of type LONG\n');
     expect((await run(['--describe', '--topic', 'nope'])).stderr).toMatch(/^Error while executing config command with args '.*': This server does not host this topic-partition\.\n$/);
+    expect((await run(['--alter', '--topic', 'nope', '--add-config', 'retention.ms=1'])).stderr).toMatch(/': This server does not host this topic-partition\.\n$/);
     expect((await run(['--alter', '--broker-defaults', '--add-config', 'log.dirs=/x'])).stderr).toContain(
       ": Invalid config value for resource ConfigResource(type=BROKER, name=''): Cannot update these configs dynamically: Set(log.dirs)\n",
     );
