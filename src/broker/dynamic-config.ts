@@ -20,7 +20,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../storage/checkpoint.js';
 import { StorageError } from '../storage/errors.js';
-import { TOPIC_CONFIG_DEFAULTS, type LogConfig } from '../storage/log-config.js';
+import { TOPIC_CONFIG_DEFAULTS, TOPIC_CONFIG_NAMES, type LogConfig } from '../storage/log-config.js';
 import { DEFAULTS as STATIC_DEFAULTS } from './config.js';
 
 /** ConfigResource.Type ids mq serves. */
@@ -42,11 +42,16 @@ export type ConfigTypeName = keyof typeof ConfigType;
 interface TopicConfigDef {
   readonly type: ConfigTypeName;
   /** The broker config a topic without an override takes its value from (AK ServerTopicConfigSynonyms). */
-  readonly broker: string;
+  readonly broker: string | null;
   readonly doc: string;
 }
 
-const TOPIC_CONFIGS: Readonly<Record<keyof LogConfig, TopicConfigDef>> = {
+/**
+ * Kafka's topic configs as DescribeConfigs describes them. The set served is the one storage
+ * knows (log-config.ts TOPIC_CONFIG_NAMES); the cleaner's entries are here ahead of it, and a
+ * name storage adds without an entry here is reported as a STRING without broker synonym.
+ */
+const TOPIC_CONFIGS: Readonly<Record<keyof LogConfig, TopicConfigDef> & Record<string, TopicConfigDef>> = {
   'cleanup.policy': { type: 'LIST', broker: 'log.cleanup.policy', doc: 'delete: old segments are removed by retention; compact: only the latest record of each key is kept; both may be given.' },
   'compression.type': { type: 'STRING', broker: 'compression.type', doc: 'Codec batches are stored with: producer keeps what the producer sent; uncompressed, gzip, snappy, lz4 or zstd recompress.' },
   'flush.messages': { type: 'LONG', broker: 'log.flush.interval.messages', doc: 'Number of messages appended before the log is fsynced.' },
@@ -60,9 +65,13 @@ const TOPIC_CONFIGS: Readonly<Record<keyof LogConfig, TopicConfigDef>> = {
   'segment.bytes': { type: 'INT', broker: 'log.segment.bytes', doc: 'Size at which a new log segment is started.' },
   'segment.index.bytes': { type: 'INT', broker: 'log.index.size.max.bytes', doc: 'Size of the offset and time index files of a segment.' },
   'segment.ms': { type: 'LONG', broker: 'log.roll.ms', doc: 'Time after which a new log segment is started even if the current one is not full.' },
+  'segment.jitter.ms': { type: 'LONG', broker: 'log.roll.jitter.ms', doc: 'Largest random amount subtracted from segment.ms, so that segments do not all roll at once.' },
+  'delete.retention.ms': { type: 'LONG', broker: 'log.cleaner.delete.retention.ms', doc: 'How long tombstones are kept in a compacted topic after cleaning.' },
+  'min.compaction.lag.ms': { type: 'LONG', broker: 'log.cleaner.min.compaction.lag.ms', doc: 'Shortest time a record stays uncompacted.' },
+  'max.compaction.lag.ms': { type: 'LONG', broker: 'log.cleaner.max.compaction.lag.ms', doc: 'Longest time a record may stay uncompacted.' },
+  'min.cleanable.dirty.ratio': { type: 'DOUBLE', broker: 'log.cleaner.min.cleanable.ratio', doc: 'Share of the log that must be uncleaned before the cleaner compacts it.' },
+  'file.delete.delay.ms': { type: 'LONG', broker: 'log.segment.delete.delay.ms', doc: 'Wait before a deleted segment file is removed from disk.' },
 };
-
-const SORTED_TOPIC_CONFIGS = Object.keys(TOPIC_CONFIGS).sort() as Array<keyof LogConfig>;
 
 /** Which broker configs AlterConfigs may change, and at which level. */
 type Dynamic = 'no' | 'cluster';
@@ -92,6 +101,17 @@ const BROKER_CONFIGS: Readonly<Record<string, BrokerConfigDef>> = {
   'group.max.size': b('INT', 'no', 'Most members a group may have.'),
   'group.min.session.timeout.ms': b('INT', 'no', 'Smallest session timeout a member may ask for.'),
   listeners: b('STRING', 'no', 'Addresses the broker listens on.'),
+  'log.cleaner.backoff.ms': b('LONG', 'cluster', 'Sleep of the cleaner when there is nothing to clean.'),
+  'log.cleaner.dedupe.buffer.size': b('LONG', 'cluster', 'Memory the cleaner uses to index keys.'),
+  'log.cleaner.delete.retention.ms': b('LONG', 'cluster', 'Default delete.retention.ms of topics.'),
+  'log.cleaner.enable': b('BOOLEAN', 'no', 'Whether the cleaner runs.'),
+  'log.cleaner.io.buffer.load.factor': b('DOUBLE', 'cluster', 'How full the cleaner\'s key index may get.'),
+  'log.cleaner.io.buffer.size': b('INT', 'cluster', 'I/O buffer size of the cleaner.'),
+  'log.cleaner.io.max.bytes.per.second': b('DOUBLE', 'cluster', 'I/O throttle of the cleaner.'),
+  'log.cleaner.max.compaction.lag.ms': b('LONG', 'cluster', 'Default max.compaction.lag.ms of topics.'),
+  'log.cleaner.min.cleanable.ratio': b('DOUBLE', 'cluster', 'Default min.cleanable.dirty.ratio of topics.'),
+  'log.cleaner.min.compaction.lag.ms': b('LONG', 'cluster', 'Default min.compaction.lag.ms of topics.'),
+  'log.cleaner.threads': b('INT', 'cluster', 'Number of cleaner threads.'),
   'log.cleanup.policy': b('LIST', 'cluster', 'Default cleanup.policy of topics.'),
   'log.dir': b('STRING', 'no', 'Log directory, used when log.dirs is not set.'),
   'log.dirs': b('STRING', 'no', 'Log directories.'),
@@ -106,8 +126,11 @@ const BROKER_CONFIGS: Readonly<Record<string, BrokerConfigDef>> = {
   'log.retention.minutes': b('INT', 'no', 'Default retention of topics in minutes, below log.retention.ms.'),
   'log.retention.ms': b('LONG', 'cluster', 'Default retention.ms of topics.'),
   'log.roll.hours': b('INT', 'no', 'Default segment.ms of topics in hours, below log.roll.ms.'),
+  'log.roll.jitter.hours': b('INT', 'no', 'Default segment.jitter.ms of topics in hours, below log.roll.jitter.ms.'),
+  'log.roll.jitter.ms': b('LONG', 'cluster', 'Default segment.jitter.ms of topics.'),
   'log.roll.ms': b('LONG', 'cluster', 'Default segment.ms of topics.'),
   'log.segment.bytes': b('INT', 'cluster', 'Default segment.bytes of topics.'),
+  'log.segment.delete.delay.ms': b('LONG', 'cluster', 'Default file.delete.delay.ms of topics.'),
   'message.max.bytes': b('INT', 'cluster', 'Default max.message.bytes of topics.'),
   'min.insync.replicas': b('INT', 'cluster', 'Default min.insync.replicas of topics.'),
   'node.id': b('INT', 'no', 'Id of this node.'),
@@ -125,6 +148,7 @@ const BROKER_CONFIGS: Readonly<Record<string, BrokerConfigDef>> = {
 /** AK DynamicBrokerConfig.brokerConfigSynonyms: the names that feed one broker setting, highest first. */
 export function brokerSynonyms(name: string): string[] {
   if (name === 'log.roll.ms' || name === 'log.roll.hours') return ['log.roll.ms', 'log.roll.hours'];
+  if (name === 'log.roll.jitter.ms' || name === 'log.roll.jitter.hours') return ['log.roll.jitter.ms', 'log.roll.jitter.hours'];
   if (name === 'log.flush.interval.ms') return ['log.flush.interval.ms', 'log.flush.scheduler.interval.ms'];
   if (name === 'log.retention.ms' || name === 'log.retention.minutes' || name === 'log.retention.hours') {
     return ['log.retention.ms', 'log.retention.minutes', 'log.retention.hours'];
@@ -189,11 +213,11 @@ export function effectiveBrokerProps(layers: BrokerLayers): Record<string, strin
  * topic defaults (BrokerConfig.topicDefaults of the merged properties).
  */
 export function describeTopicConfigs(overrides: Props, topicDefaults: Props, layers: BrokerLayers): ConfigEntryView[] {
-  return SORTED_TOPIC_CONFIGS.map((name) => {
-    const def = TOPIC_CONFIGS[name];
-    const raw = overrides[name] ?? topicDefaults[name] ?? TOPIC_CONFIG_DEFAULTS[name];
+  return [...TOPIC_CONFIG_NAMES].sort().map((name) => {
+    const def = TOPIC_CONFIGS[name] ?? { type: 'STRING', broker: null, doc: '' };
+    const raw = overrides[name] ?? topicDefaults[name] ?? (TOPIC_CONFIG_DEFAULTS as Record<string, string>)[name]!;
     const value = normalise(def.type, raw);
-    const synonyms = configSynonyms(def.broker, brokerSynonyms(def.broker), layers);
+    const synonyms = def.broker === null ? [] : configSynonyms(def.broker, brokerSynonyms(def.broker), layers);
     if (overrides[name] !== undefined) synonyms.unshift({ name, value, source: ConfigSource.DYNAMIC_TOPIC_CONFIG });
     return {
       name,
@@ -240,7 +264,7 @@ export function describeBrokerConfigs(perBroker: boolean, layers: BrokerLayers):
  */
 export function configInfo(resourceType: number, name: string): { type: ConfigTypeName | undefined; default: string | undefined } {
   if (resourceType === ResourceType.TOPIC) {
-    return { type: (TOPIC_CONFIGS as Record<string, TopicConfigDef>)[name]?.type, default: (TOPIC_CONFIG_DEFAULTS as Record<string, string>)[name] };
+    return { type: TOPIC_CONFIGS[name]?.type, default: (TOPIC_CONFIG_DEFAULTS as Record<string, string>)[name] };
   }
   return { type: BROKER_CONFIGS[name]?.type, default: STATIC_DEFAULTS[name] };
 }
@@ -260,6 +284,8 @@ export function invalidBrokerValue(name: string, value: string): string | null {
     const max = type === 'INT' ? 2n ** 31n - 1n : 2n ** 63n - 1n;
     if (!/^-?\d+$/.test(text) || BigInt(text) > max || BigInt(text) < -max - 1n) return `Invalid value ${value} for configuration ${name}: Not a number of type ${type}`;
   }
+  if (type === 'DOUBLE' && (text === '' || !Number.isFinite(Number(text)))) return `Invalid value ${value} for configuration ${name}: Not a number of type DOUBLE`;
+  if (type === 'BOOLEAN' && !/^(true|false)$/i.test(text)) return `Invalid value ${value} for configuration ${name}: Expected value to be either true or false`;
   return null;
 }
 
