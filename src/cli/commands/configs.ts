@@ -5,7 +5,8 @@
 //               `Default configs for brokers in the cluster are:`), then per entry, sorted by name,
 //               `  name=value sensitive=false synonyms={SOURCE:name=value, ...}`. Without --all only
 //               the entity's own dynamic entries are listed (DYNAMIC_TOPIC_CONFIG,
-//               DYNAMIC_BROKER_CONFIG, DYNAMIC_DEFAULT_BROKER_CONFIG).
+//               DYNAMIC_BROKER_CONFIG, DYNAMIC_DEFAULT_BROKER_CONFIG); a named topic or broker that
+//               does not exist prints `The topic '<t>' doesn't exist and doesn't have dynamic config.`
 //   --alter     `Completed updating config for topic <t>.` / `... for broker <id>.` /
 //               `Completed updating default config for brokers in the cluster.`
 // --add-config 'k1=v1,k2=[a,b]' (brackets keep commas inside a value), --add-config-file <props>,
@@ -42,9 +43,9 @@ export interface ConfigsOptions extends SharedOptions {
   force?: boolean;
 }
 
-/** Every entity type kafka-configs.sh knows (AK ConfigCommand); mq serves the first two. */
+/** The entity types kafka-configs.sh accepts with --bootstrap-server, in its order; mq serves two. */
+const KAFKA_TYPES = ['topics', 'clients', 'users', 'brokers', 'ips', 'client-metrics', 'groups', 'broker-loggers'];
 const SUPPORTED_TYPES = ['topics', 'brokers'] as const;
-const KAFKA_TYPES = ['topics', 'clients', 'users', 'brokers', 'broker-loggers', 'ips', 'client-metrics', 'groups'];
 type EntityType = (typeof SUPPORTED_TYPES)[number];
 
 /** What the command acts on; `name` null is the cluster-wide broker default. */
@@ -60,44 +61,52 @@ export interface ConfigsPlan {
   name: string | null | undefined;
 }
 
-/** Validates the flags as ConfigCommandOptions.checkArgs does. */
+/** Validates the flags as ConfigCommandOptions.checkArgs does, with its messages. */
 export function configsPlan(o: ConfigsOptions): ConfigsPlan {
   const actions = (['alter', 'describe'] as const).filter((a) => o[a] === true);
   if (actions.length !== 1) throw new CliError('Command must include exactly one action: --describe, --alter');
   const action = actions[0]!;
   if (action === 'describe') {
-    for (const [flag, set] of [['add-config', o.addConfig], ['add-config-file', o.addConfigFile], ['delete-config', o.deleteConfig]] as const) {
+    for (const [flag, set] of [['add-config', o.addConfig], ['delete-config', o.deleteConfig]] as const) {
       if (set !== undefined) throw new CliError(`Option "[describe]" can't be used with option "[${flag}]"`);
     }
-  } else if (o.all) {
-    throw new CliError('Option "[all]" can\'t be used with option "[alter]"');
   }
 
-  const types = [o.entityType, o.topic !== undefined ? 'topics' : undefined, o.broker !== undefined || o.brokerDefaults ? 'brokers' : undefined].filter(
+  const shortcut = o.topic !== undefined || o.broker !== undefined || o.brokerDefaults === true;
+  const types = [o.entityType, o.topic !== undefined ? 'topics' : undefined, o.broker !== undefined ? 'brokers' : undefined, o.brokerDefaults ? 'brokers' : undefined].filter(
     (t): t is string => t !== undefined,
   );
-  if (types.length === 0) throw new CliError('At least one entity type must be specified');
-  if (new Set(types).size > 1) throw new CliError(`Only one entity type is supported, but found ${[...new Set(types)].join(', ')}`);
-  const type = types[0]!;
-  if (!KAFKA_TYPES.includes(type)) {
-    throw new CliError(`Invalid entity type ${type}, the entity type must be one of ${KAFKA_TYPES.join(', ')}`);
+  const duplicates = types.filter((t, i) => types.indexOf(t) !== i);
+  if (duplicates.length > 0) throw new CliError(`Duplicate entity type(s) specified: ${[...new Set(duplicates)].join(',')}`);
+  for (const t of types) {
+    if (!KAFKA_TYPES.includes(t)) {
+      throw new CliError(`Invalid entity type ${t}, the entity type must be one of ${KAFKA_TYPES.join(', ')} with a --bootstrap-server or --bootstrap-controller argument`);
+    }
   }
+  if (types.length === 0) throw new CliError('At least one entity type must be specified');
+  if (types.length > 1) throw new CliError("Only 'users' and 'clients' entity types may be specified together");
+  if ((o.entityName !== undefined || o.entityType !== undefined || o.entityDefault) && shortcut) {
+    throw new CliError('--entity-{type,name,default} should not be used in conjunction with specific entity flags');
+  }
+  const type = types[0]!;
   if (!(SUPPORTED_TYPES as readonly string[]).includes(type)) throw new CliError(`mq configs: entity type ${type} is not supported; mq has topics and brokers`);
 
-  const names = [o.entityName, o.topic, o.broker].filter((n): n is string => n !== undefined);
+  const name = o.entityName ?? o.topic ?? o.broker;
   const isDefault = o.entityDefault === true || o.brokerDefaults === true;
-  if (names.length > 1 || (names.length === 1 && isDefault)) throw new CliError('Only one of --entity-name or --entity-default can be specified with each --entity-type');
-  if (isDefault && type === 'topics') throw new CliError('--entity-default is not supported for topics');
-  const name = names[0];
-  if (type === 'brokers' && name !== undefined && !/^-?\d+$/.test(name.trim())) {
+  if (name !== undefined && isDefault) throw new CliError('An entity name must be specified for every entity type');
+  if (type === 'brokers' && name !== undefined && !/^-?\d+$/.test(name)) {
     throw new CliError(`The entity name for brokers must be a valid integer broker id, but it is: ${name}`);
   }
+  if (action === 'describe' && isDefault && type === 'topics') throw new CliError('--entity-default must not be specified with --describe of topics');
   if (action === 'alter') {
-    if (name === undefined && !isDefault) throw new CliError(`an entity name must be specified with --alter of ${type}`);
+    if (type === 'brokers' && name === undefined && !isDefault) {
+      throw new CliError('An entity-name or default entity must be specified with --alter of users, clients, brokers or ips');
+    }
+    if (type === 'topics' && name === undefined) throw new CliError('An entity name must be specified with --alter of topics');
+    if (o.addConfig !== undefined && o.addConfigFile !== undefined) throw new CliError('Only one of --add-config or --add-config-file must be specified');
     if (o.addConfig === undefined && o.addConfigFile === undefined && o.deleteConfig === undefined) {
       throw new CliError('At least one of --add-config, --add-config-file, or --delete-config must be specified with --alter');
     }
-    if (o.addConfig !== undefined && o.addConfigFile !== undefined) throw new CliError('Only one of --add-config or --add-config-file must be specified');
   }
   return { action, type: type as EntityType, name: isDefault ? null : name };
 }
@@ -112,9 +121,18 @@ const OUTSIDE_BRACKETS = '(?=[^\\]]*(?:\\[|$))';
 export function parseAddConfig(arg: string): Record<string, string> {
   const pairs = javaSplit(arg, new RegExp(`,${OUTSIDE_BRACKETS}`)).map((p) => p.split(new RegExp(`\\s*=\\s*${OUTSIDE_BRACKETS}`)));
   if (!pairs.every((p) => p.length === 2)) {
-    throw new CliError('requirement failed: Invalid entity config: all configs to be added must be in the format "key=val".');
+    throw new CliError(
+      'requirement failed: Invalid entity config: all configs to be added must be in the format "key=val" or  "key=[val1,val2]" to group values which contain commas.',
+    );
   }
-  return Object.fromEntries(pairs.map(([k, v]) => [k!.trim(), v!.replace(/\[?\]?/g, '').trim()]));
+  return validKeys(Object.fromEntries(pairs.map(([k, v]) => [k!.trim(), v!.replace(/\[?\]?/g, '').trim()])));
+}
+
+/** AK ConfigCommand.validatePropsKey, for --add-config and --add-config-file alike. */
+export function validKeys(props: Record<string, string>): Record<string, string> {
+  const bad = Object.keys(props).find((k) => !/^[$a-zA-Z0-9._-]*$/.test(k));
+  if (bad !== undefined) throw new CliError(`Invalid character found for config key: ${bad}`);
+  return props;
 }
 
 // ---- views (pure) -----------------------------------------------------------------------------
@@ -204,7 +222,25 @@ class ConfigsRun {
     return [...cluster.brokers.map((b) => ({ type, name: String(b.nodeId) })), { type, name: null }];
   }
 
+  /**
+   * Without --all Kafka first checks that a named topic or broker exists and, when it does not,
+   * says so on stdout and succeeds (AK ConfigCommand.describeResourceConfig).
+   */
+  private async missing(): Promise<boolean> {
+    const { type, name } = this.plan;
+    if (this.o.all || name === undefined || name === null) return false;
+    const known =
+      type === 'topics'
+        ? (await this.admin.listTopics({ includeInternal: true })).includes(name)
+        : (await this.admin.describeCluster()).brokers.some((b) => String(b.nodeId) === name);
+    if (known) return false;
+    if (this.o.output === 'json') this.ctx.stdout.write('[]\n');
+    else this.ctx.stdout.write(`The ${type === 'topics' ? 'topic' : 'broker'} '${name}' doesn't exist and doesn't have dynamic config.\n`);
+    return true;
+  }
+
   async describe(): Promise<void> {
+    if (await withSpinner(this.ctx, 'looking up the entity', () => this.missing())) return;
     const all = this.o.all === true;
     const out: Array<ReturnType<typeof jsonEntity>> = [];
     for (const entity of await this.entities()) {
@@ -217,7 +253,7 @@ class ConfigsRun {
 
   async alter(): Promise<void> {
     const entity: Entity = { type: this.plan.type, name: this.plan.name! };
-    const added = this.o.addConfigFile !== undefined ? await loadProperties(this.o.addConfigFile) : this.o.addConfig !== undefined ? parseAddConfig(this.o.addConfig) : {};
+    const added = this.o.addConfigFile !== undefined ? validKeys(await loadProperties(this.o.addConfigFile)) : this.o.addConfig !== undefined ? parseAddConfig(this.o.addConfig) : {};
     const deleted = (this.o.deleteConfig ?? []).flatMap((d) => d.split(',')).map((d) => d.trim());
     // Kafka reads the entity's dynamic configs first (so a missing topic fails here), and refuses
     // to delete one that is not set.
@@ -225,8 +261,8 @@ class ConfigsRun {
     const missing = deleted.filter((d) => !current.has(d));
     if (missing.length > 0) throw new CliError(`Invalid config(s): ${missing.join(',')}`);
     const ops: AlterConfigOp[] = [
-      ...Object.entries(added).map(([name, value]): AlterConfigOp => ({ name, op: 'set', value })),
       ...deleted.map((name): AlterConfigOp => ({ name, op: 'delete' })),
+      ...Object.entries(added).map(([name, value]): AlterConfigOp => ({ name, op: 'set', value })),
     ];
     const results = await withSpinner(this.ctx, 'altering configs', () => this.admin.incrementalAlterConfigs([{ resource: resourceOf(entity), ops }]));
     throwFirstError(results);

@@ -12,24 +12,32 @@ import { mq } from '../helpers.js';
 describe('mq configs: argument checks (ConfigCommandOptions.checkArgs)', () => {
   const plan = (o: Partial<ConfigsOptions>) => () => configsPlan({ output: 'text', ...o });
 
-  it('needs exactly one action and an entity type', () => {
+  it('needs exactly one action and one entity type', () => {
     expect(plan({ topic: 't' })).toThrow('Command must include exactly one action: --describe, --alter');
     expect(plan({ describe: true, alter: true, topic: 't' })).toThrow('Command must include exactly one action: --describe, --alter');
     expect(plan({ describe: true })).toThrow('At least one entity type must be specified');
-    expect(plan({ describe: true, entityType: 'things' })).toThrow('Invalid entity type things, the entity type must be one of topics, clients, users, brokers, broker-loggers, ips, client-metrics, groups');
+    expect(plan({ describe: true, entityType: 'things' })).toThrow(
+      'Invalid entity type things, the entity type must be one of topics, clients, users, brokers, ips, client-metrics, groups, broker-loggers with a --bootstrap-server or --bootstrap-controller argument',
+    );
     expect(plan({ describe: true, entityType: 'users' })).toThrow('entity type users is not supported');
+    expect(plan({ describe: true, entityType: 'topics', topic: 't' })).toThrow('Duplicate entity type(s) specified: topics');
+    expect(plan({ describe: true, topic: 't', broker: '1' })).toThrow("Only 'users' and 'clients' entity types may be specified together");
+    expect(plan({ describe: true, entityName: 'x', topic: 't' })).toThrow('--entity-{type,name,default} should not be used in conjunction with specific entity flags');
   });
 
   it('resolves the shortcuts and the cluster default', () => {
     expect(configsPlan({ output: 'text', describe: true, topic: 'orders' })).toEqual({ action: 'describe', type: 'topics', name: 'orders' });
     expect(configsPlan({ output: 'text', describe: true, entityType: 'brokers', entityName: '1' })).toEqual({ action: 'describe', type: 'brokers', name: '1' });
     expect(configsPlan({ output: 'text', describe: true, brokerDefaults: true })).toEqual({ action: 'describe', type: 'brokers', name: null });
+    expect(configsPlan({ output: 'text', describe: true, entityType: 'brokers', entityDefault: true })).toEqual({ action: 'describe', type: 'brokers', name: null });
     expect(configsPlan({ output: 'text', describe: true, entityType: 'topics' })).toEqual({ action: 'describe', type: 'topics', name: undefined });
   });
 
   it('checks broker ids and what --alter needs', () => {
     expect(plan({ describe: true, broker: 'one' })).toThrow('The entity name for brokers must be a valid integer broker id, but it is: one');
-    expect(plan({ alter: true, entityType: 'topics', addConfig: 'a=b' })).toThrow('an entity name must be specified with --alter of topics');
+    expect(plan({ describe: true, entityType: 'topics', entityDefault: true })).toThrow('--entity-default must not be specified with --describe of topics');
+    expect(plan({ alter: true, entityType: 'topics', addConfig: 'a=b' })).toThrow('An entity name must be specified with --alter of topics');
+    expect(plan({ alter: true, entityType: 'brokers', addConfig: 'a=b' })).toThrow('An entity-name or default entity must be specified with --alter of users, clients, brokers or ips');
     expect(plan({ alter: true, topic: 't' })).toThrow('At least one of --add-config, --add-config-file, or --delete-config must be specified with --alter');
     expect(plan({ alter: true, topic: 't', addConfig: 'a=b', addConfigFile: 'f' })).toThrow('Only one of --add-config or --add-config-file must be specified');
     expect(plan({ describe: true, topic: 't', addConfig: 'a=b' })).toThrow('Option "[describe]" can\'t be used with option "[add-config]"');
@@ -42,7 +50,10 @@ describe('--add-config parsing (ConfigCommand.parseConfigsToBeAdded)', () => {
     expect(parseAddConfig('empty=')).toEqual({ empty: '' });
   });
   it('refuses a pair without exactly one =', () => {
-    expect(() => parseAddConfig('a=b,c')).toThrow('requirement failed: Invalid entity config: all configs to be added must be in the format "key=val".');
+    expect(() => parseAddConfig('a=b,c')).toThrow(
+      'requirement failed: Invalid entity config: all configs to be added must be in the format "key=val" or  "key=[val1,val2]" to group values which contain commas.',
+    );
+    expect(() => parseAddConfig('a b=1')).toThrow('Invalid character found for config key: a b');
     expect(() => parseAddConfig('a=b=c')).toThrow('requirement failed');
   });
 });
@@ -141,7 +152,9 @@ describe('mq configs against a broker', () => {
       stderr: `Error while executing config command with args '--bootstrap-server ${b.bootstrap} ${args.join(' ')}': Unknown topic config name: no.such\n`,
     });
     expect((await run(['--alter', '--topic', 't', '--add-config', 'retention.ms=soon'])).stderr).toContain(': Invalid value soon for configuration retention.ms: Not a number of type LONG\n');
-    expect((await run(['--describe', '--topic', 'nope'])).stderr).toMatch(/^Error while executing config command with args '.*': This server does not host this topic-partition\.\n$/);
+    expect(await run(['--describe', '--topic', 'nope'])).toEqual({ code: 0, stdout: "The topic 'nope' doesn't exist and doesn't have dynamic config.\n", stderr: '' });
+    expect(await run(['--describe', '--broker', '77'])).toEqual({ code: 0, stdout: "The broker '77' doesn't exist and doesn't have dynamic config.\n", stderr: '' });
+    expect((await run(['--describe', '--topic', 'nope', '--all'])).stderr).toMatch(/^Error while executing config command with args '.*': This server does not host this topic-partition\.\n$/);
     expect((await run(['--alter', '--topic', 'nope', '--add-config', 'retention.ms=1'])).stderr).toMatch(/': This server does not host this topic-partition\.\n$/);
     expect((await run(['--alter', '--broker-defaults', '--add-config', 'log.dirs=/x'])).stderr).toContain(
       ": Invalid config value for resource ConfigResource(type=BROKER, name=''): Cannot update these configs dynamically: Set(log.dirs)\n",
