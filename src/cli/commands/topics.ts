@@ -41,6 +41,7 @@ export interface TopicsOptions extends SharedOptions {
   partitions?: number;
   replicationFactor?: number;
   config?: string[];
+  deleteConfig?: string[];
   ifExists?: boolean;
   ifNotExists?: boolean;
   excludeInternal?: boolean;
@@ -66,12 +67,19 @@ const ALLOWED_ACTIONS: ReadonlyArray<{ flag: string; key: keyof TopicsOptions; a
   { flag: 'exclude-internal', key: 'excludeInternal', actions: ['list', 'describe'] },
 ];
 
-/** Validates the flags the way TopicCommandOptions.checkArgs does and returns the one action. */
-export function topicsAction(o: TopicsOptions): Action {
+/** Kafka 4.0 keeps --delete-config only to warn about it; topic configs change with `mq configs`. */
+const DELETE_CONFIG_WARNING = 'delete-config option is no longer supported and deprecated since version 4.0. The config will be fully removed in future releases.';
+
+/**
+ * Validates the flags the way TopicCommandOptions.checkArgs does and returns the one action;
+ * `warn` gets the warnings Kafka prints on stderr along the way.
+ */
+export function topicsAction(o: TopicsOptions, warn: (message: string) => void = () => undefined): Action {
   const actions = ACTIONS.filter((a) => o[a] === true);
   if (actions.length !== 1) {
     throw new CliError('Command must include exactly one action: --list, --describe, --create, --alter or --delete');
   }
+  if (o.deleteConfig !== undefined) warn(DELETE_CONFIG_WARNING);
   const action = actions[0]!;
   if (action === 'describe' && o.ifExists && o.topic === undefined) {
     throw new CliError('--topic or --topic-id is required to describe a topic');
@@ -336,7 +344,7 @@ const VERBS: Readonly<Record<Action, string>> = {
 };
 
 async function runTopics(ctx: CliContext, o: TopicsOptions): Promise<void> {
-  const action = topicsAction(o);
+  const action = topicsAction(o, (message) => ctx.stderr.write(`${message}\n`));
   const props = await loadConfigFile(o.commandConfig);
   const config = adminConfig(ctx, bootstrapServers(ctx, o.bootstrapServer, props), props);
   let admin: AdminClient | undefined;
@@ -367,6 +375,7 @@ export function topicsCommand(ctx: CliContext): Command {
     .option('--partitions <n>', 'the number of partitions for the topic being created or altered (default: the broker\'s num.partitions)', integer)
     .option('--replication-factor <n>', "the replication factor for each partition of a new topic (default: the broker's default.replication.factor)", integer)
     .option('--config <name=value>', 'a topic configuration override for the topic being created (repeatable)', collect)
+    .option('--delete-config <name>', 'no longer supported (Kafka 4.0); use `mq configs --alter --delete-config`', collect)
     .option('--if-exists', 'when altering, deleting or describing topics, only act if the topic exists')
     .option('--if-not-exists', 'when creating a topic, do not fail if it already exists')
     .option('--exclude-internal', 'exclude internal topics when listing or describing topics');

@@ -246,6 +246,18 @@ describe('mq topics --describe', () => {
   });
 });
 
+describe('mq topics --delete-config', () => {
+  it('warns that it is no longer supported, as kafka-topics.sh 4.0 does, and changes nothing', async () => {
+    const r = await topics(['--alter', '--topic', 'orders', '--partitions', '4', '--delete-config', 'retention.ms'], { orders: 1 });
+    expect(r).toMatchObject({
+      code: 0,
+      stdout: '',
+      stderr: 'delete-config option is no longer supported and deprecated since version 4.0. The config will be fully removed in future releases.\n',
+    });
+    expect(r.admin.calls.at(-1)).toBe('partitions [{"topic":"orders","count":4}]');
+  });
+});
+
 describe('mq topics --alter and --delete', () => {
   it('alters every matching topic silently', async () => {
     const r = await topics(['--alter', '--topic', 'o.*', '--partitions', '4'], { orders: 1, other: 2, x: 1 });
