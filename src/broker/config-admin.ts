@@ -143,6 +143,21 @@ export function alterConfigs(
   }
 }
 
+/**
+ * A resource named twice in one request fails at every mention (AK ConfigAdminManager.preprocess:
+ * "Each resource must appear at most once."); the returned predicate says which ones.
+ */
+export function repeatedResources(resources: ReadonlyArray<{ resourceType: number; resourceName: string }>): (r: { resourceType: number; resourceName: string }) => boolean {
+  const count = new Map<string, number>();
+  const key = (r: { resourceType: number; resourceName: string }) => `${r.resourceType}/${r.resourceName}`;
+  for (const r of resources) count.set(key(r), (count.get(key(r)) ?? 0) + 1);
+  return (r) => count.get(key(r))! > 1;
+}
+
+export function repeatedResourceError(): ConfigResourceError {
+  return new ConfigResourceError(ErrorCode.INVALID_REQUEST, 'Each resource must appear at most once.');
+}
+
 /** Maps anything a resource's processing throws to its response's error code and message. */
 export function resourceError(e: unknown): { errorCode: number; errorMessage: string | null } {
   if (e instanceof ConfigResourceError) return { errorCode: e.errorCode, errorMessage: e.message || null };

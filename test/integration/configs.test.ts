@@ -3,7 +3,7 @@
 // live logs at once (max.message.bytes refusing a batch, LogAppendTime stamping it) and that
 // survive a restart, and Kafka's per-resource error codes.
 import { afterEach, describe, expect, it } from 'vitest';
-import { Admin, Producer, type ConfigEntry, type KafkaError } from '../../src/client/index.js';
+import { Admin, Producer, type AlterConfigOp, type ConfigEntry, type KafkaError } from '../../src/client/index.js';
 import { ErrorCode } from '../../src/protocol/error-codes.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 
@@ -117,12 +117,12 @@ describe('topic configs', () => {
   it('reports errors per resource with Kafka codes, and validateOnly changes nothing', async () => {
     const a = await start();
     await a.createTopics([{ name: 'ok', numPartitions: 1 }]);
-    const results = await a.incrementalAlterConfigs([
-      { resource: { type: 'topic', name: 'ok' }, ops: [{ name: 'no.such.config', op: 'set', value: '1' }] },
-      { resource: { type: 'topic', name: 'ok' }, ops: [{ name: 'retention.ms', op: 'set', value: 'soon' }] },
-      { resource: { type: 'topic', name: 'missing' }, ops: [{ name: 'retention.ms', op: 'set', value: '1' }] },
-    ]);
-    const errs = results.map((r) => r.error as KafkaError);
+    const alter = async (name: string, ops: AlterConfigOp[]) => (await a.incrementalAlterConfigs([{ resource: { type: 'topic', name }, ops }]))[0]!.error as KafkaError;
+    const errs = [
+      await alter('ok', [{ name: 'no.such.config', op: 'set', value: '1' }]),
+      await alter('ok', [{ name: 'retention.ms', op: 'set', value: 'soon' }]),
+      await alter('missing', [{ name: 'retention.ms', op: 'set', value: '1' }]),
+    ];
     expect(errs[0]).toMatchObject({ errorCode: ErrorCode.INVALID_CONFIG, brokerMessage: 'Unknown topic config name: no.such.config' });
     expect(errs[1]).toMatchObject({ errorCode: ErrorCode.INVALID_CONFIG, brokerMessage: 'Invalid value soon for configuration retention.ms: Not a number of type LONG' });
     expect(errs[2]).toMatchObject({ errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION });
@@ -181,10 +181,10 @@ describe('broker configs', () => {
   it('refuses configs that cannot change at runtime, other brokers and bad values with INVALID_REQUEST', async () => {
     const a = await start();
     const nodeId = b.broker.nodeId;
-    const results = await a.incrementalAlterConfigs([
-      { resource: { type: 'broker', name: '' }, ops: [{ name: 'log.dirs', op: 'set', value: '/tmp/x' }] },
-      { resource: { type: 'broker', name: '' }, ops: [{ name: 'message.max.bytes', op: 'set', value: 'big' }] },
-    ]);
+    const results = [
+      ...(await a.incrementalAlterConfigs([{ resource: { type: 'broker', name: '' }, ops: [{ name: 'log.dirs', op: 'set', value: '/tmp/x' }] }])),
+      ...(await a.incrementalAlterConfigs([{ resource: { type: 'broker', name: '' }, ops: [{ name: 'message.max.bytes', op: 'set', value: 'big' }] }])),
+    ];
     expect(results[0]!.error).toMatchObject({
       errorCode: ErrorCode.INVALID_REQUEST,
       brokerMessage: "Invalid config value for resource ConfigResource(type=BROKER, name=''): Cannot update these configs dynamically: Set(log.dirs)",
@@ -192,5 +192,25 @@ describe('broker configs', () => {
     expect(results[1]!.error).toMatchObject({ errorCode: ErrorCode.INVALID_REQUEST });
     const [d] = await a.describeConfigs([{ type: 'broker', name: String(nodeId + 1) }]);
     expect(d!.error).toMatchObject({ errorCode: ErrorCode.INVALID_REQUEST });
+  });
+});
+
+describe('request shape', () => {
+  it('refuses a repeated resource, repeated keys and null values with INVALID_REQUEST, as ConfigAdminManager does', async () => {
+    const a = await start();
+    await a.createTopics([{ name: 's', numPartitions: 1 }, { name: 'u', numPartitions: 1 }]);
+    const results = await a.incrementalAlterConfigs([
+      { resource: { type: 'topic', name: 's' }, ops: [{ name: 'retention.ms', op: 'set', value: '1' }] },
+      { resource: { type: 'topic', name: 's' }, ops: [{ name: 'segment.ms', op: 'set', value: '1' }] },
+      { resource: { type: 'topic', name: 'u' }, ops: [{ name: 'retention.ms', op: 'set', value: '1' }, { name: 'retention.ms', op: 'delete' }] },
+    ]);
+    expect(results.map((r) => [r.error?.errorCode, r.error?.brokerMessage])).toEqual([
+      [ErrorCode.INVALID_REQUEST, 'Each resource must appear at most once.'],
+      [ErrorCode.INVALID_REQUEST, 'Each resource must appear at most once.'],
+      [ErrorCode.INVALID_REQUEST, 'Error due to duplicate config keys'],
+    ]);
+    const [nulls] = await a.incrementalAlterConfigs([{ resource: { type: 'topic', name: 'u' }, ops: [{ name: 'retention.ms', op: 'set' }, { name: 'cleanup.policy', op: 'append' }] }]);
+    expect(nulls!.error).toMatchObject({ errorCode: ErrorCode.INVALID_REQUEST, brokerMessage: 'Null value not supported for : retention.ms, cleanup.policy' });
+    expect((await topicConfigs(a, 's')).get('retention.ms')!.source).toBe('DEFAULT_CONFIG');
   });
 });

@@ -12,7 +12,7 @@ import {
   type IncrementalAlterConfigsResponse,
 } from '../../protocol/messages/44-incremental-alter-configs.js';
 import type { Broker } from '../broker.js';
-import { alterConfigs, ConfigResourceError, resourceError } from '../config-admin.js';
+import { alterConfigs, ConfigResourceError, repeatedResourceError, repeatedResources, resourceError } from '../config-admin.js';
 import type { ConfigInfo, Props } from '../dynamic-config.js';
 import { register } from '../router.js';
 
@@ -24,17 +24,20 @@ const OP_NAMES = ['set', 'delete', 'append', 'subtract'];
 
 const list = (value: string | null | undefined): string[] => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 
-function apply(ops: readonly IncrementalAlterableConfig[], current: Props, info: (name: string) => ConfigInfo): Record<string, string> {
+/** The request's shape, checked before anything else (AK ConfigAdminManager.preprocess). */
+function checkShape(ops: readonly IncrementalAlterableConfig[]): void {
   const names = ops.map((o) => o.name);
-  if (new Set(names).size !== names.length) {
-    throw new ConfigResourceError(ErrorCode.INVALID_REQUEST, 'Error due to duplicate config keys');
-  }
+  if (new Set(names).size !== names.length) throw new ConfigResourceError(ErrorCode.INVALID_REQUEST, 'Error due to duplicate config keys');
+  const nulls = ops.filter((o) => o.configOperation !== DELETE && o.value === null).map((o) => o.name);
+  if (nulls.length > 0) throw new ConfigResourceError(ErrorCode.INVALID_REQUEST, `Null value not supported for : ${nulls.join(', ')}`);
+}
+
+function apply(ops: readonly IncrementalAlterableConfig[], current: Props, info: (name: string) => ConfigInfo): Record<string, string> {
   const next: Record<string, string> = { ...current };
   for (const op of ops) {
     switch (op.configOperation) {
       case SET:
-        if (op.value === null) throw new ConfigResourceError(ErrorCode.INVALID_REQUEST, `Null value not supported for : ${op.name}`);
-        next[op.name] = op.value;
+        next[op.name] = op.value!;
         break;
       case DELETE:
         delete next[op.name];
@@ -58,11 +61,14 @@ function apply(ops: readonly IncrementalAlterableConfig[], current: Props, info:
 }
 
 function handleIncrementalAlterConfigs(broker: Broker, _ctx: unknown, req: IncrementalAlterConfigsRequest): IncrementalAlterConfigsResponse {
+  const repeated = repeatedResources(req.resources);
   return {
     throttleTimeMs: 0,
     responses: req.resources.map((r): IncrementalAlterConfigsResourceResponse => {
       const base = { resourceType: r.resourceType, resourceName: r.resourceName };
       try {
+        if (repeated(r)) throw repeatedResourceError();
+        checkShape(r.configs);
         alterConfigs(broker, r.resourceType, r.resourceName, (current, info) => apply(r.configs, current, info), req.validateOnly);
         return { ...base, errorCode: ErrorCode.NONE, errorMessage: null };
       } catch (e) {
