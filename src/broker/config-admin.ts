@@ -9,7 +9,7 @@
 // config that is not a list INVALID_REQUEST (AK ConfigAdminManager.prepareIncrementalConfigs).
 
 import { ErrorCode } from '../protocol/error-codes.js';
-import { LogConfigError } from '../storage/errors.js';
+import { LogConfigError, StorageError } from '../storage/errors.js';
 import { logConfigFrom, TOPIC_CONFIG_NAMES } from '../storage/log-config.js';
 import type { Broker } from './broker.js';
 import { BrokerConfig, ConfigError } from './config.js';
@@ -161,5 +161,7 @@ export function repeatedResourceError(): ConfigResourceError {
 /** Maps anything a resource's processing throws to its response's error code and message. */
 export function resourceError(e: unknown): { errorCode: number; errorMessage: string | null } {
   if (e instanceof ConfigResourceError) return { errorCode: e.errorCode, errorMessage: e.message || null };
+  // Persisting failed (disk full, read-only dir): that resource fails, the connection stays.
+  if (e instanceof StorageError) return { errorCode: ErrorCode[e.kafkaError], errorMessage: e.message };
   throw e;
 }

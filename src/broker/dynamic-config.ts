@@ -305,7 +305,12 @@ export class DynamicBrokerConfigStore {
   ) {
     this.path = join(dir, FILE);
     if (!existsSync(this.path)) return;
-    const doc = JSON.parse(readFileSync(this.path, 'utf8')) as { version: number; brokers?: Record<string, Record<string, string>>; default?: Record<string, string> };
+    let doc: { version: number; brokers?: Record<string, Record<string, string>>; default?: Record<string, string> };
+    try {
+      doc = JSON.parse(readFileSync(this.path, 'utf8')) as typeof doc;
+    } catch (e) {
+      throw new StorageError('KAFKA_STORAGE_ERROR', `cannot read ${this.path}: ${(e as Error).message}`, { cause: e });
+    }
     if (doc.version !== 1) throw new StorageError('KAFKA_STORAGE_ERROR', `unsupported version ${doc.version} in ${this.path}`);
     this.all = doc.brokers ?? {};
     this.broker = { ...(this.all[String(nodeId)] ?? {}) };
@@ -320,11 +325,13 @@ export class DynamicBrokerConfigStore {
     return this.clusterDefault;
   }
 
-  /** Replaces one level's configs and persists both. */
+  /** Replaces one level's configs; the file is written first, so a failed write changes nothing. */
   set(level: 'broker' | 'default', configs: Record<string, string>): void {
-    if (level === 'broker') this.broker = { ...configs };
-    else this.clusterDefault = { ...configs };
-    const brokers = { ...this.all, [String(this.nodeId)]: this.broker };
-    writeFileAtomic(this.path, JSON.stringify({ version: 1, brokers, default: this.clusterDefault }, null, 2) + '\n');
+    const broker = level === 'broker' ? { ...configs } : this.broker;
+    const clusterDefault = level === 'default' ? { ...configs } : this.clusterDefault;
+    const brokers = { ...this.all, [String(this.nodeId)]: broker };
+    writeFileAtomic(this.path, JSON.stringify({ version: 1, brokers, default: clusterDefault }, null, 2) + '\n');
+    this.broker = broker;
+    this.clusterDefault = clusterDefault;
   }
 }

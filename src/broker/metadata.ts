@@ -123,12 +123,18 @@ export class TopicRegistry {
     this.persist();
   }
 
-  /** Replaces a topic's config overrides (AlterConfigs); persisted before it returns. */
+  /** Replaces a topic's config overrides (AlterConfigs); if the file cannot be written, nothing changes. */
   setConfigs(name: string, configs: Record<string, string>): void {
     const t = this.topics.get(name);
     if (!t) throw new Error(`no topic ${name}`);
+    const before = t.configs;
     t.configs = { ...configs };
-    this.persist();
+    try {
+      this.persist();
+    } catch (e) {
+      t.configs = before;
+      throw e;
+    }
   }
 
   remove(name: string): void {

@@ -2,6 +2,8 @@
 // Admin: values, sources and synonyms as Kafka reports them, changes that take effect on the
 // live logs at once (max.message.bytes refusing a batch, LogAppendTime stamping it) and that
 // survive a restart, and Kafka's per-resource error codes.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Admin, Producer, type AlterConfigOp, type ConfigEntry, type KafkaError } from '../../src/client/index.js';
 import { ErrorCode } from '../../src/protocol/error-codes.js';
@@ -212,5 +214,21 @@ describe('request shape', () => {
     const [nulls] = await a.incrementalAlterConfigs([{ resource: { type: 'topic', name: 'u' }, ops: [{ name: 'retention.ms', op: 'set' }, { name: 'cleanup.policy', op: 'append' }] }]);
     expect(nulls!.error).toMatchObject({ errorCode: ErrorCode.INVALID_REQUEST, brokerMessage: 'Null value not supported for : retention.ms, cleanup.policy' });
     expect((await topicConfigs(a, 's')).get('retention.ms')!.source).toBe('DEFAULT_CONFIG');
+  });
+});
+
+describe('persistence failures', () => {
+  it('answers KAFKA_STORAGE_ERROR for the resource and changes nothing when the file cannot be written', async () => {
+    const a = await start();
+    await a.createTopics([{ name: 'p', numPartitions: 1 }]);
+    // A directory where the temp file goes makes the temp-then-rename write fail (the tests run as root,
+    // so permissions would not).
+    mkdirSync(join(b.dir, 'mq-topics.json.tmp'));
+    mkdirSync(join(b.dir, 'mq-broker-configs.json.tmp'));
+    const [topic] = await a.incrementalAlterConfigs([{ resource: { type: 'topic', name: 'p' }, ops: [{ name: 'retention.ms', op: 'set', value: '1' }] }]);
+    expect(topic!.error).toMatchObject({ errorCode: ErrorCode.KAFKA_STORAGE_ERROR });
+    const [def] = await a.incrementalAlterConfigs([{ resource: { type: 'broker', name: '' }, ops: [{ name: 'log.retention.ms', op: 'set', value: '1' }] }]);
+    expect(def!.error).toMatchObject({ errorCode: ErrorCode.KAFKA_STORAGE_ERROR });
+    expect((await topicConfigs(a, 'p')).get('retention.ms')).toMatchObject({ value: '604800000', source: 'DEFAULT_CONFIG' });
   });
 });
