@@ -182,7 +182,7 @@ function normalise(type: ConfigTypeName, raw: string): string {
 
 export type Props = Readonly<Record<string, string>>;
 
-/** The four broker-level layers a value may come from. */
+/** The configured broker-level layers a value may come from; Kafka's defaults (config.ts DEFAULTS) are the last. */
 export interface BrokerLayers {
   dynamicBroker: Props;
   dynamicDefault: Props;

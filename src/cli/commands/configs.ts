@@ -188,7 +188,7 @@ export function completedMessage(entity: Entity): string {
 // ---- the command -------------------------------------------------------------------------------
 
 function resourceOf(entity: Entity): ConfigResource {
-  return { type: entity.type === 'topics' ? 'topic' : 'broker', name: entity.name === null ? '' : entity.name.trim() };
+  return { type: entity.type === 'topics' ? 'topic' : 'broker', name: entity.name ?? '' };
 }
 
 class ConfigsRun {
