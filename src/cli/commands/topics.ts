@@ -3,6 +3,7 @@
 //   --create   [WARNING line if the name has '.' or '_']  `Created topic <name>.`
 //   --list     names, sorted, one per line (a single empty line when there are none, as Kafka)
 //   --describe per topic `Topic: ..\tTopicId: ..\tPartitionCount: ..\tReplicationFactor: ..\tConfigs: k=v,..`
+//              (--topics-with-overrides: only topics with a non-default config, topic line only)
 //              then `\tTopic: ..\tPartition: ..\tLeader: ..\tReplicas: ..\tIsr: ..\tElr: N/A\tLastKnownElr: N/A`
 //   --alter, --delete: nothing
 // Argument errors print Kafka's message on stderr; failures while talking to the cluster print
@@ -45,6 +46,7 @@ export interface TopicsOptions extends SharedOptions {
   ifExists?: boolean;
   ifNotExists?: boolean;
   excludeInternal?: boolean;
+  topicsWithOverrides?: boolean;
 }
 
 /** Kafka's internal topics (AK Topic.INTERNAL_TOPICS), hidden by --exclude-internal. */
@@ -65,6 +67,7 @@ const ALLOWED_ACTIONS: ReadonlyArray<{ flag: string; key: keyof TopicsOptions; a
   { flag: 'if-exists', key: 'ifExists', actions: ['alter', 'delete', 'describe'] },
   { flag: 'if-not-exists', key: 'ifNotExists', actions: ['create'] },
   { flag: 'exclude-internal', key: 'excludeInternal', actions: ['list', 'describe'] },
+  { flag: 'topics-with-overrides', key: 'topicsWithOverrides', actions: ['describe'] },
 ];
 
 /** Kafka 4.0 keeps --delete-config only to warn about it; topic configs change with `mq configs`. */
@@ -305,7 +308,9 @@ class TopicsRun {
     const descriptions = await withSpinner(this.ctx, 'describing topics', () => this.admin.describeTopics(names));
     throwFirstError(descriptions);
     const described = await withSpinner(this.ctx, 'describing configs', () => this.admin.describeConfigs(names.map((name) => ({ type: 'topic', name }))));
-    const views = describeView(descriptions, new Map(described.map((d) => [d.resource.name, d.configs])));
+    let views = describeView(descriptions, new Map(described.map((d) => [d.resource.name, d.configs])));
+    // --topics-with-overrides: only topics with a non-default config, topic line only (AK TopicCommand).
+    if (this.o.topicsWithOverrides) views = views.filter((v) => v.configs.length > 0).map((v) => ({ ...v, partitions: [] }));
     if (this.o.output === 'json') this.json(views);
     else if (this.ctx.isTTY.stdout) this.print(renderDescribeTables(views, this.colors));
     else this.print(renderDescribe(views));
@@ -378,7 +383,8 @@ export function topicsCommand(ctx: CliContext): Command {
     .option('--delete-config <name>', 'no longer supported (Kafka 4.0); use `mq configs --alter --delete-config`', collect)
     .option('--if-exists', 'when altering, deleting or describing topics, only act if the topic exists')
     .option('--if-not-exists', 'when creating a topic, do not fail if it already exists')
-    .option('--exclude-internal', 'exclude internal topics when listing or describing topics');
+    .option('--exclude-internal', 'exclude internal topics when listing or describing topics')
+    .option('--topics-with-overrides', 'with --describe, only show topics that have overridden configs');
   addSharedOptions(cmd, ['bootstrapServer', 'commandConfig', 'output', 'verbose']);
   return cmd.action((o: TopicsOptions) => runTopics(ctx, o));
 }

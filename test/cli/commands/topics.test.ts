@@ -246,6 +246,15 @@ describe('mq topics --describe', () => {
   });
 });
 
+describe('mq topics --describe --topics-with-overrides', () => {
+  it('prints only the topic line of topics with a non-default config', async () => {
+    const r = await topics(['--describe', '--topics-with-overrides'], { orders: 2, plain: 1 });
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(r.stdout).toBe('Topic: orders\tTopicId: kR3bZl1yQh2Q3ZnhS0Bsbw\tPartitionCount: 2\tReplicationFactor: 1\tConfigs: retention.ms=1000,segment.bytes=2000\n');
+    expect((await topics(['--list', '--topics-with-overrides'])).stderr).toBe('Option "[topics-with-overrides]" can\'t be used with option "[list]"\n');
+  });
+});
+
 describe('mq topics --delete-config', () => {
   it('warns that it is no longer supported, as kafka-topics.sh 4.0 does, and changes nothing', async () => {
     const r = await topics(['--alter', '--topic', 'orders', '--partitions', '4', '--delete-config', 'retention.ms'], { orders: 1 });
