@@ -3,8 +3,8 @@
 //   --create   [WARNING line if the name has '.' or '_']  `Created topic <name>.`
 //   --list     names, sorted, one per line (a single empty line when there are none, as Kafka)
 //   --describe per topic `Topic: ..\tTopicId: ..\tPartitionCount: ..\tReplicationFactor: ..\tConfigs: k=v,..`
-//              (--topics-with-overrides: only topics with a non-default config, topic line only)
 //              then `\tTopic: ..\tPartition: ..\tLeader: ..\tReplicas: ..\tIsr: ..\tElr: N/A\tLastKnownElr: N/A`
+//              (--topics-with-overrides: only topics with a non-default config, topic line only)
 //   --alter, --delete: nothing
 // Argument errors print Kafka's message on stderr; failures while talking to the cluster print
 // `Error while executing topic command : <msg>` on stdout. Both exit 1.
