@@ -19,8 +19,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../storage/checkpoint.js';
-import { StorageError } from '../storage/errors.js';
-import { TOPIC_CONFIG_DEFAULTS, TOPIC_CONFIG_NAMES, type LogConfig } from '../storage/log-config.js';
+import { LogConfigError, StorageError } from '../storage/errors.js';
+import { logConfigFrom, TOPIC_CONFIG_DEFAULTS, TOPIC_CONFIG_NAMES, type LogConfig } from '../storage/log-config.js';
 import { DEFAULTS as STATIC_DEFAULTS } from './config.js';
 
 /** ConfigResource.Type ids mq serves. */
@@ -276,8 +276,21 @@ export function nonDynamicBrokerConfigs(names: Iterable<string>): string[] {
   return [...names].filter((n) => BROKER_CONFIGS[n]?.dynamic !== 'cluster');
 }
 
-/** Checks the value of each broker config against its type; returns the problem or null. */
+/**
+ * Checks a broker config's value against its type, and a topic default (log.retention.ms,
+ * message.max.bytes, ...) with its topic config's own rules; returns the problem, in terms of
+ * the broker config, or null.
+ */
 export function invalidBrokerValue(name: string, value: string): string | null {
+  const topic = Object.keys(TOPIC_CONFIGS).find((t) => TOPIC_CONFIGS[t]!.broker === name && TOPIC_CONFIG_NAMES.has(t));
+  if (topic !== undefined) {
+    try {
+      logConfigFrom({ [topic]: value });
+    } catch (e) {
+      if (e instanceof LogConfigError) return e.message.replace(`for configuration ${topic}:`, `for configuration ${name}:`);
+      throw e;
+    }
+  }
   const type = BROKER_CONFIGS[name]?.type;
   const text = value.trim();
   if (type === 'INT' || type === 'LONG') {

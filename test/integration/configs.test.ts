@@ -191,7 +191,14 @@ describe('broker configs', () => {
       errorCode: ErrorCode.INVALID_REQUEST,
       brokerMessage: "Invalid config value for resource ConfigResource(type=BROKER, name=''): Cannot update these configs dynamically: Set(log.dirs)",
     });
-    expect(results[1]!.error).toMatchObject({ errorCode: ErrorCode.INVALID_REQUEST });
+    expect(results[1]!.error).toMatchObject({
+      errorCode: ErrorCode.INVALID_REQUEST,
+      brokerMessage: "Invalid config value for resource ConfigResource(type=BROKER, name=''): Invalid value big for configuration message.max.bytes: Not a number of type INT",
+    });
+    const [policy] = await a.incrementalAlterConfigs([{ resource: { type: 'broker', name: String(nodeId) }, ops: [{ name: 'log.cleanup.policy', op: 'set', value: 'forever' }] }]);
+    expect(policy!.error!.brokerMessage).toBe(
+      `Invalid config value for resource ConfigResource(type=BROKER, name='${nodeId}'): Invalid value forever for configuration log.cleanup.policy: String must be one of: delete, compact`,
+    );
     const [d] = await a.describeConfigs([{ type: 'broker', name: String(nodeId + 1) }]);
     expect(d!.error).toMatchObject({ errorCode: ErrorCode.INVALID_REQUEST });
   });
