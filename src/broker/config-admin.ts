@@ -6,7 +6,9 @@
 // topic config name or a bad value INVALID_CONFIG (LogConfig.validate); a broker resource that
 // is not this node, a broker config that cannot change at runtime, or a bad broker value
 // INVALID_REQUEST (AK ConfigHelper, DynamicBrokerConfig.validateConfigs); APPEND/SUBTRACT on a
-// config that is not a list INVALID_REQUEST (AK ConfigAdminManager.prepareIncrementalConfigs).
+// config that is not a list INVALID_REQUEST (AK ConfigAdminManager.prepareIncrementalConfigs), as
+// are a resource named twice in one request, a config named twice, and a null value
+// (ConfigAdminManager.preprocess). A file that cannot be written gives KAFKA_STORAGE_ERROR.
 
 import { ErrorCode } from '../protocol/error-codes.js';
 import { LogConfigError, StorageError } from '../storage/errors.js';
