@@ -14,9 +14,10 @@ import type { PartitionLog } from '../storage/log.js';
 import { logConfigFrom, TOPIC_CONFIG_NAMES } from '../storage/log-config.js';
 import { DEFAULT_PRODUCER_ID_EXPIRATION_MS } from '../storage/producer-state.js';
 import { describeDeletion } from '../storage/retention.js';
-import type { BrokerConfig } from './config.js';
+import { BrokerConfig } from './config.js';
 import type { BrokerConnection } from './connection.js';
 import { DelayedFetches } from './delayed-fetch.js';
+import { DynamicBrokerConfigStore, effectiveBrokerProps, type BrokerLayers } from './dynamic-config.js';
 import { invalidTopicName, ProducerIdManager, randomTopicId, TopicRegistry, type TopicMetadata } from './metadata.js';
 
 /** producer.id.expiration.check.interval.ms default (AK TransactionLogConfig). */
@@ -49,18 +50,25 @@ export class Broker {
   readonly fetches = new DelayedFetches();
   readonly coordinator: GroupCoordinator;
   readonly nodeId: number;
+  /** Dynamic broker configs (AlterConfigs on a broker resource), this node's and the cluster default. */
+  readonly dynamicConfigs: DynamicBrokerConfigStore;
+  private _config: BrokerConfig;
   private readonly producerExpiration: NodeJS.Timeout;
   private readonly retentionCheck: NodeJS.Timeout;
   /** Host and port clients are told to connect to (advertised.listeners, port resolved at bind). */
   advertised = { host: 'localhost', port: 9092 };
 
   constructor(
-    readonly config: BrokerConfig,
+    /** server.properties as given at start. */
+    readonly staticConfig: BrokerConfig,
     readonly log: Logger,
   ) {
-    this.nodeId = config.nodeId;
-    const dirs = config.logDirs;
+    this.nodeId = staticConfig.nodeId;
+    const dirs = staticConfig.logDirs;
     this.topics = new TopicRegistry(dirs[0]!, this.nodeId);
+    this.dynamicConfigs = new DynamicBrokerConfigStore(dirs[0]!, this.nodeId);
+    this._config = new BrokerConfig(effectiveBrokerProps(this.configLayers()));
+    const config = this._config;
     this.producerIds = new ProducerIdManager(dirs[0]!, this.nodeId);
     this.logs = LogManager.open({
       logDirs: dirs,
@@ -106,6 +114,36 @@ export class Broker {
       },
       log: (level, message) => this.log(level, `[GroupCoordinator ${this.nodeId}]: ${message}`),
     });
+  }
+
+  /** The configuration in force: server.properties with the dynamic broker configs on top. */
+  get config(): BrokerConfig {
+    return this._config;
+  }
+
+  configLayers(): BrokerLayers {
+    return { dynamicBroker: this.dynamicConfigs.dynamicBroker, dynamicDefault: this.dynamicConfigs.dynamicDefault, staticProps: this.staticConfig.explicit };
+  }
+
+  /**
+   * Persists one level of dynamic broker configs and applies them at once: every log's config
+   * is derived again, so topics without their own override follow the new broker default.
+   */
+  setDynamicBrokerConfigs(level: 'broker' | 'default', configs: Record<string, string>): void {
+    this.dynamicConfigs.set(level, configs);
+    this._config = new BrokerConfig(effectiveBrokerProps(this.configLayers()));
+    for (const t of this.topics.all()) this.refreshLogConfigs(t);
+  }
+
+  /** Persists a topic's config overrides and applies them to its partitions' logs. */
+  setTopicConfigs(name: string, configs: Record<string, string>): void {
+    this.topics.setConfigs(name, configs);
+    this.refreshLogConfigs(this.topics.get(name)!);
+  }
+
+  private refreshLogConfigs(t: TopicMetadata): void {
+    const config = this.logConfig(t);
+    for (let p = 0; p < t.partitions; p++) this.logs.getLog(t.name, p)?.updateConfig(config);
   }
 
   /** Topics Metadata reports as internal (isInternal): the coordinator's own. */
@@ -154,11 +192,6 @@ export class Broker {
 
   partitionLog(topic: string, partition: number): PartitionLog | undefined {
     return this.logs.getLog(topic, partition);
-  }
-
-  /** The effective topic config: broker defaults with the topic's overrides on top. */
-  topicConfig(t: TopicMetadata): Record<string, string> {
-    return { ...this.config.topicDefaults(), ...t.configs };
   }
 
   /** Checks a create request without acting on it; throws TopicError. */

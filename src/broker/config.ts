@@ -18,7 +18,7 @@ export class ConfigError extends Error {
 /** Where data goes when neither log.dirs nor log.dir is set. */
 export const DEFAULT_LOG_DIR = join(homedir(), '.mq', 'data');
 
-const DEFAULTS: Readonly<Record<string, string>> = {
+export const DEFAULTS: Readonly<Record<string, string>> = {
   'node.id': '1',
   listeners: 'PLAINTEXT://:9092',
   'num.partitions': '1',
@@ -76,8 +76,11 @@ export function parseListeners(value: string, key: string): Listener[] {
 /** A resolved view of the properties, typed for the code that needs them. */
 export class BrokerConfig {
   readonly props: Readonly<Record<string, string>>;
+  /** Only what was set explicitly (DescribeConfigs reports these as STATIC_BROKER_CONFIG). */
+  readonly explicit: Readonly<Record<string, string>>;
 
   constructor(props: Record<string, string> = {}) {
+    this.explicit = { ...props };
     this.props = { ...DEFAULTS, ...props };
     // Validate everything up front so a bad value fails the start, not a later request.
     this.nodeId;

@@ -123,6 +123,20 @@ export class TopicRegistry {
     this.persist();
   }
 
+  /** Replaces a topic's config overrides (AlterConfigs); if the file cannot be written, nothing changes. */
+  setConfigs(name: string, configs: Record<string, string>): void {
+    const t = this.topics.get(name);
+    if (!t) throw new Error(`no topic ${name}`);
+    const before = t.configs;
+    t.configs = { ...configs };
+    try {
+      this.persist();
+    } catch (e) {
+      t.configs = before;
+      throw e;
+    }
+  }
+
   remove(name: string): void {
     const t = this.topics.get(name);
     if (!t) return;

@@ -38,6 +38,9 @@ export type AdminClient = Pick<
   | 'listGroupOffsets'
   | 'alterGroupOffsets'
   | 'deleteGroupOffsets'
+  | 'describeCluster'
+  | 'describeConfigs'
+  | 'incrementalAlterConfigs'
   | 'close'
 >;
 export type ProducerClient = Pick<Producer, 'connect' | 'send' | 'flush' | 'close'>;

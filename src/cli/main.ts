@@ -18,6 +18,7 @@ import { producerPerfTestCommand } from './commands/producer-perf-test.js';
 import { serverStartCommand } from './commands/server-start.js';
 import { serverStopCommand } from './commands/server-stop.js';
 import { topicsCommand } from './commands/topics.js';
+import { configsCommand } from './commands/configs.js';
 import { defaultClients, type CliContext } from './context.js';
 import { CliError, messageOf, ReportedFailure } from './errors.js';
 
@@ -32,6 +33,7 @@ function program(ctx: CliContext): Command {
     .configureOutput({ writeOut: (s) => void ctx.stdout.write(s), writeErr: (s) => void ctx.stderr.write(s) });
   const commands = [
     topicsCommand(ctx),
+    configsCommand(ctx),
     consoleProducerCommand(ctx),
     consoleConsumerCommand(ctx),
     consumerGroupsCommand(ctx),

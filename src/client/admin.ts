@@ -15,6 +15,7 @@ import type { CommitResult, CommittedOffset } from './coordinator.js';
 import { backoffMs, sleep, type ClientConfig } from './config.js';
 import { KafkaError, kafkaErrorOrNull } from './errors.js';
 import * as brokers from './cluster-admin.js';
+import * as configs from './config-admin.js';
 import * as groups from './group-admin.js';
 import { isolationLevelCode, listOffsets, type IsolationLevel, type OffsetResult } from './list-offsets.js';
 import { deleteRecords, type DeleteRecordsResult, type RecordsToDelete } from './delete-records.js';
@@ -270,6 +271,33 @@ export class Admin {
   async deleteGroupOffsets(groupId: string, partitions: TopicPartition[]): Promise<CommitResult[]> {
     await this.connect();
     return groups.deleteGroupOffsets(this.cluster, groupId, partitions);
+  }
+
+  /** Configs of topics and brokers; synonyms and documentation only when asked for. */
+  async describeConfigs(
+    resources: configs.ConfigResource[],
+    options: { includeSynonyms?: boolean; includeDocumentation?: boolean; configNames?: string[] } = {},
+  ): Promise<configs.ConfigDescription[]> {
+    await this.connect();
+    return configs.describeConfigs(this.cluster, resources, options);
+  }
+
+  /** Replaces all dynamic configs of each resource (legacy AlterConfigs). */
+  async alterConfigs(
+    changes: Array<{ resource: configs.ConfigResource; configs: Record<string, string> }>,
+    options: { validateOnly?: boolean } = {},
+  ): Promise<Array<{ resource: configs.ConfigResource; error: KafkaError | null }>> {
+    await this.connect();
+    return configs.alterConfigs(this.cluster, changes, options);
+  }
+
+  /** Sets, deletes, appends to or subtracts from named configs of each resource. */
+  async incrementalAlterConfigs(
+    changes: Array<{ resource: configs.ConfigResource; ops: configs.AlterConfigOp[] }>,
+    options: { validateOnly?: boolean } = {},
+  ): Promise<Array<{ resource: configs.ConfigResource; error: KafkaError | null }>> {
+    await this.connect();
+    return configs.incrementalAlterConfigs(this.cluster, changes, options);
   }
 
   /** Sends to the controller, or to any broker when none is known (-1 in metadata). */

@@ -37,4 +37,15 @@ export type { AssignorName, TopicPartition } from './assignors.js';
 export type { CommitResult, CommittedOffset } from './coordinator.js';
 export type { GroupListing, GroupDescription, MemberDescription } from './group-admin.js';
 export type { BrokerApiVersions, LogDirDescription, ReplicaInfo } from './cluster-admin.js';
+export type {
+  AlterConfigOp,
+  AlterConfigOpType,
+  ConfigDescription,
+  ConfigEntry,
+  ConfigResource,
+  ConfigResourceType,
+  ConfigSourceName,
+  ConfigSynonym,
+  ConfigTypeName,
+} from './config-admin.js';
 export { topicIdToString, topicIdFromString } from './topic-id.js';

@@ -82,6 +82,11 @@ const DEFINITIONS: { readonly [K in keyof LogConfig]: { readonly default: string
   'segment.ms': { default: '604800000', parse: long(1) },
 };
 
+/** Kafka's default of each topic config, as the string DescribeConfigs reports. */
+export const TOPIC_CONFIG_DEFAULTS: Readonly<Record<keyof LogConfig, string>> = Object.fromEntries(
+  Object.entries(DEFINITIONS).map(([name, def]) => [name, def.default]),
+) as Record<keyof LogConfig, string>;
+
 /** The topic config names mq knows; any other name is refused with INVALID_CONFIG. */
 export const TOPIC_CONFIG_NAMES: ReadonlySet<string> = new Set(Object.keys(DEFINITIONS));
 

@@ -365,16 +365,17 @@ export class LogSegment {
    * AK LogSegment.shouldRoll: the batch would overflow segment.bytes, segment.ms has passed
    * since the first batch's timestamp (or creation), an index is full, or the batch's offsets
    * do not fit relative to the base. An empty segment never rolls: its successor would have
-   * the same base offset.
+   * the same base offset. `roll` is the log's current config (AK RollParams), which AlterConfigs
+   * may have changed since this segment was created.
    */
-  shouldRoll(incoming: IncomingBatch, now: number): boolean {
+  shouldRoll(incoming: IncomingBatch, now: number, roll: Pick<LogConfig, 'segment.bytes' | 'segment.ms'> = this.config): boolean {
     if (this._size === 0) return false;
     const reachedRollMs =
       this.firstBatchTimestamp >= 0n
-        ? incoming.maxTimestamp - this.firstBatchTimestamp > BigInt(this.config['segment.ms'])
-        : now - this.created > this.config['segment.ms'];
+        ? incoming.maxTimestamp - this.firstBatchTimestamp > BigInt(roll['segment.ms'])
+        : now - this.created > roll['segment.ms'];
     return (
-      this._size > this.config['segment.bytes'] - incoming.size ||
+      this._size > roll['segment.bytes'] - incoming.size ||
       reachedRollMs ||
       this.offsetIndex.isFull ||
       this.timeIndex.isFull ||

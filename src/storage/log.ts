@@ -113,11 +113,11 @@ export class PartitionLog {
   readonly topic: string;
   readonly partition: number;
   readonly topicId: Buffer | null;
-  readonly config: LogConfig;
+  private _config: LogConfig;
   readonly producerState: ProducerStateManager;
   private readonly segments: LogSegment[];
   private readonly clock: () => number;
-  private readonly flushMessages: bigint;
+  private flushMessages: bigint;
   private readonly listeners = new Set<AppendListener>();
   private _logStartOffset: bigint;
   private _highWatermark: bigint;
@@ -129,7 +129,7 @@ export class PartitionLog {
     this.topic = init.topic;
     this.partition = init.partition;
     this.topicId = init.topicId;
-    this.config = init.config;
+    this._config = init.config;
     this.segments = init.segments;
     this.producerState = init.producerState;
     this.clock = init.clock;
@@ -137,6 +137,20 @@ export class PartitionLog {
     this._logStartOffset = init.logStartOffset;
     this._recoveryPoint = init.recoveryPoint;
     this._highWatermark = this.logEndOffset;
+  }
+
+  /** The topic's current config; read at each append, roll and retention pass, never cached. */
+  get config(): LogConfig {
+    return this._config;
+  }
+
+  /**
+   * Swaps in a changed config (AlterConfigs on the topic or a broker default), so the change
+   * takes effect without a restart. Values derived from the config are derived again here.
+   */
+  updateConfig(config: LogConfig): void {
+    this._config = config;
+    this.flushMessages = BigInt(config['flush.messages']);
   }
 
   get logStartOffset(): bigint {
@@ -206,7 +220,7 @@ export class PartitionLog {
         if (logAppendTime >= 0n) stampLogAppendTime(records, pos, logAppendTime);
         const maxTimestamp = records.readBigInt64BE(pos + MAX_TIMESTAMP_OFFSET);
         let segment = this.active;
-        if (segment.shouldRoll({ size, lastOffset, maxTimestamp }, now)) segment = this.roll(now);
+        if (segment.shouldRoll({ size, lastOffset, maxTimestamp }, now, this.config)) segment = this.roll(now);
         segment.append(records.subarray(pos, pos + size), firstOffset, lastOffset, maxTimestamp);
         if (hasProducerId(records, pos)) this.producerState.update(readProducerBatchHeader(records, pos), firstOffset, lastOffset, maxTimestamp);
         pos += size;

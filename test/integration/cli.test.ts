@@ -54,6 +54,28 @@ describe('mq against a real broker', () => {
     expect(await mq(['topics', '--describe', '--topic', 'cli-e2e'])).toEqual({ code: 1, stdout: '', stderr: "Topic 'cli-e2e' does not exist as expected\n" });
   });
 
+  it('changes a topic config with `mq configs`, shown by `mq configs --describe` and `mq topics --describe`', async () => {
+    await mq(['topics', '--create', '--topic', 'cli-configs']);
+    expect(await mq(['configs', '--alter', '--entity-type', 'topics', '--entity-name', 'cli-configs', '--add-config', 'max.message.bytes=1000,retention.ms=60000'])).toEqual({
+      code: 0,
+      stdout: 'Completed updating config for topic cli-configs.\n',
+      stderr: '',
+    });
+    expect(await mq(['configs', '--describe', '--topic', 'cli-configs'])).toEqual({
+      code: 0,
+      stdout:
+        'Dynamic configs for topic cli-configs are:\n' +
+        '  max.message.bytes=1000 sensitive=false synonyms={DYNAMIC_TOPIC_CONFIG:max.message.bytes=1000, DEFAULT_CONFIG:message.max.bytes=1048588}\n' +
+        '  retention.ms=60000 sensitive=false synonyms={DYNAMIC_TOPIC_CONFIG:retention.ms=60000}\n',
+      stderr: '',
+    });
+    const described = await mq(['topics', '--describe', '--topic', 'cli-configs']);
+    expect(described.stdout.split('\n')[0]).toMatch(/\tConfigs: max\.message\.bytes=1000,retention\.ms=60000$/);
+    // The change is live: a line above max.message.bytes is refused by the broker.
+    const refused = await mq(['console-producer', '--topic', 'cli-configs', '--sync'], `${'x'.repeat(2000)}\n`);
+    expect(refused.stderr).toContain('max message size the server will accept');
+  });
+
   it('round-trips keys and headers, and prints them in Kafka format', async () => {
     await mq(['topics', '--create', '--topic', 'cli-keys']);
     const produced = await mq(

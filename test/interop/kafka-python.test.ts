@@ -81,4 +81,33 @@ print('py-admin' in admin.list_topics())
     expect(out.stderr).toBe('');
     expect(out.stdout).toBe('[0, 1, 2]\nFalse\n');
   });
+  it('alters and describes topic and broker configs with KafkaAdminClient (AlterConfigs v1, DescribeConfigs v2)', async () => {
+    const out = await python(`
+from kafka.admin import KafkaAdminClient, NewTopic, ConfigResource, ConfigResourceType
+admin = KafkaAdminClient(bootstrap_servers='${b.bootstrap}')
+admin.create_topics([NewTopic(name='py-cfg', num_partitions=1, replication_factor=1)])
+for r in admin.alter_configs([ConfigResource(ConfigResourceType.TOPIC, 'py-cfg', configs={'retention.ms': '1234'})]).resources:
+    print('alter', r[0], r[3])
+for r in admin.alter_configs([ConfigResource(ConfigResourceType.TOPIC, 'py-cfg', configs={'no.such': '1'})]).resources:
+    print('alter', r[0], r[1])
+for resp in admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, 'py-cfg'), ConfigResource(ConfigResourceType.TOPIC, 'nope')], include_synonyms=True):
+    for r in resp.resources:
+        for e in r[4]:
+            if e[0] == 'retention.ms':
+                print('describe', r[3], e[0], e[1], e[3], e[5])
+        print('describe', r[3], 'error', r[0], len(r[4]))
+for resp in admin.describe_configs([ConfigResource(ConfigResourceType.BROKER, '${b.broker.nodeId}')]):
+    for r in resp.resources:
+        print('broker', r[3], r[0], [(e[0], e[1], e[2]) for e in r[4] if e[0] == 'log.retention.bytes'])
+`);
+    expect(out.stderr).toBe('');
+    expect(out.stdout).toBe(
+      'alter 0 py-cfg\n' +
+        'alter 40 Unknown topic config name: no.such\n' +
+        "describe py-cfg retention.ms 1234 1 [('retention.ms', '1234', 1)]\n" +
+        'describe py-cfg error 0 13\n' +
+        'describe nope error 3 0\n' +
+        `broker ${b.broker.nodeId} 0 [('log.retention.bytes', '-1', False)]\n`,
+    );
+  });
 });

@@ -25,6 +25,8 @@ const API_BY_FILE: Record<string, number> = {
   'create-topics': 19,
   'delete-topics': 20,
   'init-producer-id': 22,
+  'describe-configs': 32,
+  'alter-configs': 33,
   'create-partitions': 37,
   'delete-groups': 42,
 };
@@ -89,9 +91,12 @@ const OTHER_ORACLES: Record<number, { request: number[]; response: number[]; whe
   20: { request: [4, 5, 6], response: [4, 5, 6], where: 'messages/20-delete-topics.test.ts (hand-written)' },
   21: { request: [0, 1, 2], response: [0, 1, 2], where: 'messages/21-delete-records.test.ts (kafkajs v0-1, hand-written v2)' },
   22: { request: [0, 1, 2, 3, 4, 5], response: [0, 1, 2, 3, 4, 5], where: 'messages/22-init-producer-id.test.ts (kafkajs v0-1, hand-written v2-5; the v4 request is also a kcat capture)' },
+  32: { request: [0, 1, 2, 3, 4], response: [0, 1, 2, 3, 4], where: 'messages/32-describe-configs.test.ts (kafkajs v0-2, hand-written v3-4)' },
+  33: { request: [0, 1, 2], response: [0, 1, 2], where: 'messages/33-alter-configs.test.ts (kafkajs v0-1, hand-written v2)' },
   35: { request: [0, 1, 2, 3, 4], response: [0, 1, 2, 3, 4], where: 'messages/35-describe-log-dirs.test.ts (hand-written; kafka-python 2.0.2 and kafkajs lack it)' },
   37: { request: [2, 3], response: [2, 3], where: 'messages/37-create-partitions.test.ts (hand-written)' },
   42: { request: [0, 1, 2], response: [0, 1, 2], where: 'messages/42-delete-groups.test.ts (kafkajs v0-1, hand-written v2)' },
+  44: { request: [0, 1], response: [0, 1], where: 'messages/44-incremental-alter-configs.test.ts (hand-written; no client we capture implements it)' },
   47: { request: [0], response: [0], where: 'messages/47-offset-delete.test.ts (hand-written; no client we capture implements it)' },
   60: { request: [0, 1], response: [0, 1], where: 'messages/60-describe-cluster.test.ts (hand-written; no client we capture implements it)' },
 };

@@ -194,6 +194,21 @@ describe('PartitionLog against an in-memory model', () => {
     log.close();
   });
 
+  it('applies a config swapped in by updateConfig to the next append: flush.messages, segment.bytes, max.message.bytes', () => {
+    const log = openLog(tmp(), config());
+    log.append(makeBatch(3));
+    expect(log.recoveryPoint).toBe(0n);
+    const batch = makeBatch(1);
+    log.updateConfig(config({ 'flush.messages': 1, 'segment.bytes': batch.length + 1, 'max.message.bytes': batch.length }));
+    expect(log.config['flush.messages']).toBe(1);
+    // The active segment already holds more than the new segment.bytes: the append rolls first.
+    log.append(batch);
+    expect(log.recoveryPoint).toBe(4n);
+    expect(log.segmentBaseOffsets()).toEqual([0n, 3n]);
+    expect(kafkaError(() => log.append(makeBatch(2)))).toBe('MESSAGE_TOO_LARGE');
+    log.close();
+  });
+
   it('stops a read_committed read at the last stable offset and a read at the high watermark', () => {
     const log = openLog(tmp(), config());
     log.append(makeBatch(2));

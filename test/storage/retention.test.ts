@@ -202,7 +202,7 @@ describe('PartitionLog retention', () => {
     const cfg = { ...config({ 'segment.bytes': 400 }) };
     const log = tenSegments(dir, cfg);
     expect(log.deleteOldSegments(T0 + 100_000).segments).toEqual([]);
-    (log as { config: typeof cfg }).config = { ...cfg, 'retention.bytes': 0 };
+    log.updateConfig({ ...cfg, 'retention.bytes': 0 });
     expect(log.deleteOldSegments(T0 + 100_000).segments).toHaveLength(10);
   });
 

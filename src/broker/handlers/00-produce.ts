@@ -58,8 +58,10 @@ function appendPartition(broker: Broker, version: number, acks: number, topic: s
   if (version < 7 && compressionOf(records) === CompressionType.zstd) {
     return partitionError(index, ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, 'Produce requests with version below 7 cannot use zstd compression');
   }
-  if (acks === -1 && Number(broker.topicConfig(t!)['min.insync.replicas']) > 1) {
-    return partitionError(index, ErrorCode.NOT_ENOUGH_REPLICAS, `The size of the current ISR 1 is insufficient to satisfy the min.isr requirement of ${broker.topicConfig(t!)['min.insync.replicas']}`);
+  // The log's live config: AlterConfigs on the topic or the broker default applies at once.
+  const minIsr = log.config['min.insync.replicas'];
+  if (acks === -1 && minIsr > 1) {
+    return partitionError(index, ErrorCode.NOT_ENOUGH_REPLICAS, `The size of the current ISR 1 is insufficient to satisfy the min.isr requirement of ${minIsr} for partition ${topic}-${index}`);
   }
   try {
     const result = log.append(records);

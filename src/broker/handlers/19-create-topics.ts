@@ -12,11 +12,8 @@ import {
   type CreateTopicsResponse,
 } from '../../protocol/messages/19-create-topics.js';
 import { TopicError, type Broker } from '../broker.js';
+import { describeTopicConfigs } from '../dynamic-config.js';
 import { register } from '../router.js';
-
-/** ConfigSource values (AK DescribeConfigsResponse.ConfigSource). */
-const DYNAMIC_TOPIC_CONFIG = 1;
-const DEFAULT_CONFIG = 5;
 
 function failed(name: string, errorCode: number, errorMessage: string): CreatableTopicResult {
   return {
@@ -51,7 +48,8 @@ function createOne(broker: Broker, topic: CreatableTopic, validateOnly: boolean)
   try {
     if (validateOnly) broker.validateNewTopic(topic.name, partitions, replicationFactor, configs);
     const t = validateOnly ? undefined : broker.createTopic(topic.name, partitions, replicationFactor, configs);
-    const effective = { ...broker.config.topicDefaults(), ...configs };
+    // Every config with its source, as DescribeConfigs would report it (AK ZkAdminManager.createTopics).
+    const effective = describeTopicConfigs(configs, broker.config.topicDefaults(), broker.configLayers());
     return {
       name: topic.name,
       topicId: t?.id ?? ZERO_UUID,
@@ -60,15 +58,7 @@ function createOne(broker: Broker, topic: CreatableTopic, validateOnly: boolean)
       topicConfigErrorCode: ErrorCode.NONE,
       numPartitions: partitions,
       replicationFactor,
-      configs: Object.entries(effective)
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([name, value]) => ({
-          name,
-          value,
-          readOnly: false,
-          configSource: name in configs ? DYNAMIC_TOPIC_CONFIG : DEFAULT_CONFIG,
-          isSensitive: false,
-        })),
+      configs: effective.map((e) => ({ name: e.name, value: e.value, readOnly: e.readOnly, configSource: e.source, isSensitive: e.sensitive })),
     };
   } catch (e) {
     if (e instanceof TopicError) return failed(topic.name, e.errorCode, e.message);

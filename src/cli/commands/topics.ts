@@ -2,14 +2,15 @@
 // Same flags, same checks in the same order, same messages. Piped output is Kafka's text:
 //   --create   [WARNING line if the name has '.' or '_']  `Created topic <name>.`
 //   --list     names, sorted, one per line (a single empty line when there are none, as Kafka)
-//   --describe per topic `Topic: ..\tTopicId: ..\tPartitionCount: ..\tReplicationFactor: ..\tConfigs: `
+//   --describe per topic `Topic: ..\tTopicId: ..\tPartitionCount: ..\tReplicationFactor: ..\tConfigs: k=v,..`
 //              then `\tTopic: ..\tPartition: ..\tLeader: ..\tReplicas: ..\tIsr: ..\tElr: N/A\tLastKnownElr: N/A`
+//              (--topics-with-overrides: only topics with a non-default config, topic line only)
 //   --alter, --delete: nothing
 // Argument errors print Kafka's message on stderr; failures while talking to the cluster print
 // `Error while executing topic command : <msg>` on stdout. Both exit 1.
 
 import { Command } from 'commander';
-import type { TopicDescription } from '../../client/index.js';
+import type { ConfigEntry, TopicDescription } from '../../client/index.js';
 import {
   addSharedOptions,
   adminConfig,
@@ -41,9 +42,11 @@ export interface TopicsOptions extends SharedOptions {
   partitions?: number;
   replicationFactor?: number;
   config?: string[];
+  deleteConfig?: string[];
   ifExists?: boolean;
   ifNotExists?: boolean;
   excludeInternal?: boolean;
+  topicsWithOverrides?: boolean;
 }
 
 /** Kafka's internal topics (AK Topic.INTERNAL_TOPICS), hidden by --exclude-internal. */
@@ -64,14 +67,22 @@ const ALLOWED_ACTIONS: ReadonlyArray<{ flag: string; key: keyof TopicsOptions; a
   { flag: 'if-exists', key: 'ifExists', actions: ['alter', 'delete', 'describe'] },
   { flag: 'if-not-exists', key: 'ifNotExists', actions: ['create'] },
   { flag: 'exclude-internal', key: 'excludeInternal', actions: ['list', 'describe'] },
+  { flag: 'topics-with-overrides', key: 'topicsWithOverrides', actions: ['describe'] },
 ];
 
-/** Validates the flags the way TopicCommandOptions.checkArgs does and returns the one action. */
-export function topicsAction(o: TopicsOptions): Action {
+/** Kafka 4.0 keeps --delete-config only to warn about it; topic configs change with `mq configs`. */
+const DELETE_CONFIG_WARNING = 'delete-config option is no longer supported and deprecated since version 4.0. The config will be fully removed in future releases.';
+
+/**
+ * Validates the flags the way TopicCommandOptions.checkArgs does and returns the one action;
+ * `warn` gets the warnings Kafka prints on stderr along the way.
+ */
+export function topicsAction(o: TopicsOptions, warn: (message: string) => void = () => undefined): Action {
   const actions = ACTIONS.filter((a) => o[a] === true);
   if (actions.length !== 1) {
     throw new CliError('Command must include exactly one action: --list, --describe, --create, --alter or --delete');
   }
+  if (o.deleteConfig !== undefined) warn(DELETE_CONFIG_WARNING);
   const action = actions[0]!;
   if (action === 'describe' && o.ifExists && o.topic === undefined) {
     throw new CliError('--topic or --topic-id is required to describe a topic');
@@ -135,11 +146,17 @@ export interface TopicView {
   topicId: string | null;
   partitionCount: number;
   replicationFactor: number;
+  /** The topic's configs that are not at Kafka's default (any source but DEFAULT_CONFIG), as described. */
+  configs: Array<{ name: string; value: string | null }>;
   partitions: PartitionView[];
 }
 
-/** Topics sorted by name, partitions by number; replication factor from the first partition, as Kafka. */
-export function describeView(descriptions: readonly TopicDescription[]): TopicView[] {
+/**
+ * Topics sorted by name, partitions by number; replication factor from the first partition, as
+ * Kafka. `configs` holds each topic's described configs; Kafka's Configs field keeps those whose
+ * source is not DEFAULT_CONFIG (ConfigEntry.isDefault), in the broker's order.
+ */
+export function describeView(descriptions: readonly TopicDescription[], configs: ReadonlyMap<string, readonly ConfigEntry[]> = new Map()): TopicView[] {
   return [...descriptions]
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     .map((d) => {
@@ -149,6 +166,7 @@ export function describeView(descriptions: readonly TopicDescription[]): TopicVi
         topicId: d.topicId === ZERO_TOPIC_ID ? null : d.topicId,
         partitionCount: partitions.length,
         replicationFactor: partitions[0]?.replicas.length ?? 0,
+        configs: (configs.get(d.name) ?? []).filter((c) => c.source !== 'DEFAULT_CONFIG').map((c) => ({ name: c.name, value: c.value })),
         partitions: partitions.map((p) => ({ partition: p.partition, leader: p.leader >= 0 ? p.leader : null, replicas: p.replicas, isr: p.isr })),
       };
     });
@@ -159,8 +177,7 @@ export function renderList(names: readonly string[]): string {
 }
 
 /**
- * Kafka's --describe text. `Configs:` stays empty: it lists a topic's non-default configs, which
- * Kafka reads with DescribeConfigs, an API mq's admin client does not offer yet. Elr and
+ * Kafka's --describe text. `Configs:` lists the topic's non-default configs as `k=v,k=v`. Elr and
  * LastKnownElr (KIP-966) print N/A, as Kafka does when the broker does not report them.
  */
 export function renderDescribe(views: readonly TopicView[]): string {
@@ -168,7 +185,7 @@ export function renderDescribe(views: readonly TopicView[]): string {
   for (const t of views) {
     lines.push(
       `Topic: ${t.name}${t.topicId === null ? '' : `\tTopicId: ${t.topicId}`}\tPartitionCount: ${t.partitionCount}` +
-        `\tReplicationFactor: ${t.replicationFactor}\tConfigs: `,
+        `\tReplicationFactor: ${t.replicationFactor}\tConfigs: ${t.configs.map((c) => `${c.name}=${c.value}`).join(',')}`,
     );
     for (const p of t.partitions) {
       lines.push(
@@ -184,8 +201,14 @@ export function renderDescribe(views: readonly TopicView[]): string {
 function renderDescribeTables(views: readonly TopicView[], colors: Colors): string {
   const topics = renderTable(
     colors,
-    ['TOPIC', 'TOPIC ID', 'PARTITIONS', 'REPLICATION FACTOR'],
-    views.map((t) => [colors.cyan(t.name), t.topicId ?? '', String(t.partitionCount), String(t.replicationFactor)]),
+    ['TOPIC', 'TOPIC ID', 'PARTITIONS', 'REPLICATION FACTOR', 'CONFIGS'],
+    views.map((t) => [
+      colors.cyan(t.name),
+      t.topicId ?? '',
+      String(t.partitionCount),
+      String(t.replicationFactor),
+      t.configs.map((c) => `${c.name}=${c.value}`).join(','),
+    ]),
   );
   const partitions = renderTable(
     colors,
@@ -284,7 +307,10 @@ class TopicsRun {
     }
     const descriptions = await withSpinner(this.ctx, 'describing topics', () => this.admin.describeTopics(names));
     throwFirstError(descriptions);
-    const views = describeView(descriptions);
+    const described = await withSpinner(this.ctx, 'describing configs', () => this.admin.describeConfigs(names.map((name) => ({ type: 'topic', name }))));
+    let views = describeView(descriptions, new Map(described.map((d) => [d.resource.name, d.configs])));
+    // --topics-with-overrides: only topics with a non-default config, topic line only (AK TopicCommand).
+    if (this.o.topicsWithOverrides) views = views.filter((v) => v.configs.length > 0).map((v) => ({ ...v, partitions: [] }));
     if (this.o.output === 'json') this.json(views);
     else if (this.ctx.isTTY.stdout) this.print(renderDescribeTables(views, this.colors));
     else this.print(renderDescribe(views));
@@ -323,7 +349,7 @@ const VERBS: Readonly<Record<Action, string>> = {
 };
 
 async function runTopics(ctx: CliContext, o: TopicsOptions): Promise<void> {
-  const action = topicsAction(o);
+  const action = topicsAction(o, (message) => ctx.stderr.write(`${message}\n`));
   const props = await loadConfigFile(o.commandConfig);
   const config = adminConfig(ctx, bootstrapServers(ctx, o.bootstrapServer, props), props);
   let admin: AdminClient | undefined;
@@ -354,9 +380,11 @@ export function topicsCommand(ctx: CliContext): Command {
     .option('--partitions <n>', 'the number of partitions for the topic being created or altered (default: the broker\'s num.partitions)', integer)
     .option('--replication-factor <n>', "the replication factor for each partition of a new topic (default: the broker's default.replication.factor)", integer)
     .option('--config <name=value>', 'a topic configuration override for the topic being created (repeatable)', collect)
+    .option('--delete-config <name>', 'no longer supported (Kafka 4.0); use `mq configs --alter --delete-config`', collect)
     .option('--if-exists', 'when altering, deleting or describing topics, only act if the topic exists')
     .option('--if-not-exists', 'when creating a topic, do not fail if it already exists')
-    .option('--exclude-internal', 'exclude internal topics when listing or describing topics');
+    .option('--exclude-internal', 'exclude internal topics when listing or describing topics')
+    .option('--topics-with-overrides', 'with --describe, only show topics that have overridden configs');
   addSharedOptions(cmd, ['bootstrapServer', 'commandConfig', 'output', 'verbose']);
   return cmd.action((o: TopicsOptions) => runTopics(ctx, o));
 }

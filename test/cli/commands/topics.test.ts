@@ -45,6 +45,21 @@ function fakeAdmin(existing: Record<string, number> = {}): { admin: Admin; facto
         error: null,
       }));
     },
+    async describeConfigs(resources) {
+      // Kafka's Configs field keeps every source but DEFAULT_CONFIG, in the broker's order.
+      return resources.map((resource) => ({
+        resource,
+        configs:
+          resource.name === 'orders'
+            ? [
+                { name: 'cleanup.policy', value: 'delete', source: 'DEFAULT_CONFIG' as const, isSensitive: false, isReadOnly: false, synonyms: [], type: 'LIST' as const, documentation: null },
+                { name: 'retention.ms', value: '1000', source: 'DYNAMIC_TOPIC_CONFIG' as const, isSensitive: false, isReadOnly: false, synonyms: [], type: 'LONG' as const, documentation: null },
+                { name: 'segment.bytes', value: '2000', source: 'STATIC_BROKER_CONFIG' as const, isSensitive: false, isReadOnly: false, synonyms: [], type: 'INT' as const, documentation: null },
+              ]
+            : [],
+        error: null,
+      }));
+    },
     async createPartitions(requests) {
       admin.calls.push(`partitions ${JSON.stringify(requests)}`);
       return requests.map(({ topic, count }) => {
@@ -203,7 +218,7 @@ describe('mq topics --describe', () => {
     const r = await topics(['--describe', '--topic', 'orders'], { orders: 2, other: 1 });
     expect(r).toMatchObject({ code: 0, stderr: '' });
     expect(r.stdout).toBe(
-      'Topic: orders\tTopicId: kR3bZl1yQh2Q3ZnhS0Bsbw\tPartitionCount: 2\tReplicationFactor: 1\tConfigs: \n' +
+      'Topic: orders\tTopicId: kR3bZl1yQh2Q3ZnhS0Bsbw\tPartitionCount: 2\tReplicationFactor: 1\tConfigs: retention.ms=1000,segment.bytes=2000\n' +
         '\tTopic: orders\tPartition: 0\tLeader: 1\tReplicas: 1\tIsr: 1\tElr: N/A\tLastKnownElr: N/A\n' +
         '\tTopic: orders\tPartition: 1\tLeader: 1\tReplicas: 1\tIsr: 1\tElr: N/A\tLastKnownElr: N/A\n',
     );
@@ -226,8 +241,29 @@ describe('mq topics --describe', () => {
 
   it('answers --output json with the view', async () => {
     expect(JSON.parse((await topics(['--describe', '--output', 'json'], { t: 1 })).stdout)).toEqual([
-      { name: 't', topicId: 'kR3bZl1yQh2Q3ZnhS0Bsbw', partitionCount: 1, replicationFactor: 1, partitions: [{ partition: 0, leader: 1, replicas: [1], isr: [1] }] },
+      { name: 't', topicId: 'kR3bZl1yQh2Q3ZnhS0Bsbw', partitionCount: 1, replicationFactor: 1, configs: [], partitions: [{ partition: 0, leader: 1, replicas: [1], isr: [1] }] },
     ]);
+  });
+});
+
+describe('mq topics --describe --topics-with-overrides', () => {
+  it('prints only the topic line of topics with a non-default config', async () => {
+    const r = await topics(['--describe', '--topics-with-overrides'], { orders: 2, plain: 1 });
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(r.stdout).toBe('Topic: orders\tTopicId: kR3bZl1yQh2Q3ZnhS0Bsbw\tPartitionCount: 2\tReplicationFactor: 1\tConfigs: retention.ms=1000,segment.bytes=2000\n');
+    expect((await topics(['--list', '--topics-with-overrides'])).stderr).toBe('Option "[topics-with-overrides]" can\'t be used with option "[list]"\n');
+  });
+});
+
+describe('mq topics --delete-config', () => {
+  it('warns that it is no longer supported, as kafka-topics.sh 4.0 does, and changes nothing', async () => {
+    const r = await topics(['--alter', '--topic', 'orders', '--partitions', '4', '--delete-config', 'retention.ms'], { orders: 1 });
+    expect(r).toMatchObject({
+      code: 0,
+      stdout: '',
+      stderr: 'delete-config option is no longer supported and deprecated since version 4.0. The config will be fully removed in future releases.\n',
+    });
+    expect(r.admin.calls.at(-1)).toBe('partitions [{"topic":"orders","count":4}]');
   });
 });
 

@@ -24,12 +24,16 @@
 #     response starts with.
 #   - DescribeGroupsResponse_v3 lacks the per-group authorized_operations int32 Kafka added in v3.
 #   - ListGroupsRequest_v2 declares API_VERSION = 1, so its frame is a v1 request.
+#   - DescribeConfigsResponse_v1 keeps v0's is_default and lacks config_source, which Kafka's v1
+#     has in its place.
+#   - AlterConfigsResponse[1] is AlterConfigsRequest_v1, so there is no v1 response to encode.
 
 import os
 import sys
 
 from kafka.coordinator.protocol import ConsumerProtocolMemberAssignment, ConsumerProtocolMemberMetadata
-from kafka.protocol.admin import (ApiVersionRequest, ApiVersionResponse, CreatePartitionsRequest,
+from kafka.protocol.admin import (AlterConfigsRequest, AlterConfigsResponse, ApiVersionRequest, ApiVersionResponse,
+                                  CreatePartitionsRequest, DescribeConfigsRequest, DescribeConfigsResponse,
                                   CreatePartitionsResponse, CreateTopicsRequest, CreateTopicsResponse,
                                   DeleteGroupsRequest, DeleteGroupsResponse, DeleteTopicsRequest,
                                   DeleteTopicsResponse, DescribeGroupsRequest, DescribeGroupsResponse,
@@ -395,5 +399,35 @@ for v in (0, 1):
     request('delete-groups', v, DeleteGroupsRequest[v](groups_names=[GROUP, 'gone', 'busy']))
     response('delete-groups', v, DeleteGroupsResponse[v](throttle_time_ms=v * 5, results=[
         (GROUP, 0), ('gone', 69), ('busy', 68)]))
+
+# ---------------------------------------------------------------- DescribeConfigs 0-2
+for v in range(0, 3):
+    # Topic with named keys; the cluster-wide broker default (empty name) with null keys (all).
+    resources = [(2, 'orders', ['retention.ms', 'cleanup.policy']), (4, '', None)]
+    if v == 0:
+        request('describe-configs', v, DescribeConfigsRequest[v](resources=resources))
+    else:
+        request('describe-configs', v, DescribeConfigsRequest[v](resources=resources, include_synonyms=(v == 1)))
+    if v == 1:
+        continue  # kafka-python's DescribeConfigsResponse_v1 schema is wrong (see header)
+    if v == 0:
+        entries = [('retention.ms', '86400000', False, False, False), ('cleanup.policy', 'delete', False, True, False),
+                   ('ssl.key.password', None, True, False, True)]
+    else:
+        entries = [('retention.ms', '86400000', False, 1, False,
+                    [('retention.ms', '86400000', 1), ('log.retention.ms', '604800000', 4)]),
+                   ('cleanup.policy', 'delete', False, 5, False, []),
+                   ('ssl.key.password', None, True, 4, True, [('ssl.key.password', None, 4)])]
+    response('describe-configs', v, DescribeConfigsResponse[v](throttle_time_ms=v * 7, resources=[
+        (0, None, 2, 'orders', entries),
+        (3, 'The topic \'gone\' does not exist.', 2, 'gone', [])]))
+
+# ---------------------------------------------------------------- AlterConfigs 0-1
+for v in (0, 1):
+    request('alter-configs', v, AlterConfigsRequest[v](resources=[
+        (2, 'orders', [('retention.ms', '3600000'), ('cleanup.policy', 'compact,delete')]),
+        (4, '1', [('log.retention.bytes', '-1')])], validate_only=(v == 1)))
+response('alter-configs', 0, AlterConfigsResponse[0](throttle_time_ms=0, resources=[
+    (0, None, 2, 'orders'), (40, 'Unknown topic config name: ünknown', 2, 'other')]))
 
 print('wrote captures to', OUT, file=sys.stderr)
