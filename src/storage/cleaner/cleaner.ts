@@ -64,10 +64,10 @@ import { CLEANED_SUFFIX } from '../log-files.js';
 import { LogSegment } from '../log-segment.js';
 import type { PartitionLog } from '../log.js';
 import { OffsetMap } from './offset-map.js';
-import { discardCleaned, installSwap, promoteToSwap } from './segment-swap.js';
+import { discardCleaned, installSwap, promoteToSwap, syncCleaned, syncPaths } from './segment-swap.js';
 
 /** Bytes read per slice. */
-const READ_CHUNK = 1024 * 1024;
+const READ_CHUNK = 64 * 1024;
 const INT32_MAX = 0x7fffffffn;
 
 export interface CleanerSettings {
@@ -344,17 +344,19 @@ async function cleanSegments(log: PartitionLog, group: readonly LogSegment[], ct
       }
     }
     cleaned.onBecomeInactiveSegment();
-    cleaned.flush();
     const size = cleaned.size;
     cleaned.close();
     progress.state = 'swap';
-    promoteToSwap(log.dir, base);
+    await syncCleaned(log.dir, base);
+    await promoteToSwap(log.dir, base);
+    if (settings.stopped()) return null;
     const oldBases = group.map((s) => s.baseOffset);
     const swapped = log.replaceSegments(group, () => {
       progress.state = 'installing';
       installSwap(log.dir, base, oldBases);
       return LogSegment.open(log.dir, base, config, settings.clock(), false).segment;
     });
+    if (swapped) await syncPaths([log.dir]);
     return swapped ? size : null;
   } finally {
     if (progress.state === 'writing') cleaned.close();

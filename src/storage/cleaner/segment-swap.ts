@@ -3,6 +3,7 @@
 // handling of LogLoader). For a group of segments whose first base offset is B:
 //
 //   1. The cleaner writes B.log.cleaned, B.index.cleaned, B.timeindex.cleaned and fsyncs them.
+//      (Every fsync of the cleaner is asynchronous, off the event loop: syncPaths.)
 //      A crash now leaves .cleaned files, which startup deletes: the old segments are intact.
 //   2. promoteToSwap renames the three to .swap and fsyncs the directory. From here on the
 //      cleaned segment is complete and authoritative for its offset range.
@@ -18,6 +19,7 @@
 // differently; the next cleaning removes them.
 
 import { closeSync, fstatSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BATCH_HEADER_SIZE, BATCH_LENGTH_OFFSET, LAST_OFFSET_DELTA_OFFSET, LOG_OVERHEAD, MAGIC_OFFSET } from '../../protocol/records/record-batch.js';
 import { fsyncDirectory } from '../checkpoint.js';
@@ -28,10 +30,30 @@ function segmentFiles(dir: string, base: bigint): string[] {
   return [logFilePath(dir, base), indexFilePath(dir, base), timeIndexFilePath(dir, base)];
 }
 
-/** Step 2: the cleaned files (already fsynced) become swap files. */
-export function promoteToSwap(dir: string, base: bigint): void {
+/**
+ * fsyncs files or directories with async calls: the cleaner's fsyncs (tens of milliseconds on a
+ * busy disk) run on the thread pool, not on the event loop that serves produce and fetch.
+ */
+export async function syncPaths(paths: readonly string[]): Promise<void> {
+  for (const path of paths) {
+    const handle = await open(path, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+}
+
+/** Step 1's end: fsyncs the three cleaned files. */
+export async function syncCleaned(dir: string, base: bigint): Promise<void> {
+  await syncPaths(segmentFiles(dir, base).map((p) => p + CLEANED_SUFFIX));
+}
+
+/** Step 2: the cleaned files (already fsynced) become swap files; durable once the directory is synced. */
+export async function promoteToSwap(dir: string, base: bigint): Promise<void> {
   for (const path of segmentFiles(dir, base)) renameSync(path + CLEANED_SUFFIX, path + SWAP_SUFFIX);
-  fsyncDirectory(dir);
+  await syncPaths([dir]);
 }
 
 /** Removes the cleaned or swap files of an abandoned cleaning (a stop, or the old segments left the log). */
@@ -42,7 +64,11 @@ export function discardCleaned(dir: string, base: bigint): void {
   }
 }
 
-/** Step 3, files only: `oldBases` are the replaced segments' base offsets, the first of them `base`. */
+/**
+ * Step 3, files only: `oldBases` are the replaced segments' base offsets, the first of them
+ * `base`. Synchronous (renames and unlinks are quick); the caller syncs the directory after,
+ * asynchronously: until then a power loss can bring back the swap file, which startup completes.
+ */
 export function installSwap(dir: string, base: bigint, oldBases: readonly bigint[]): void {
   for (const old of oldBases) {
     if (old === base) continue;
@@ -53,7 +79,6 @@ export function installSwap(dir: string, base: bigint, oldBases: readonly bigint
   renameSync(index + SWAP_SUFFIX, index);
   renameSync(timeIndex + SWAP_SUFFIX, timeIndex);
   renameSync(log + SWAP_SUFFIX, log);
-  fsyncDirectory(dir);
 }
 
 /** Offset after the last whole batch of the .log at `path` (its base offset when empty). */
