@@ -5,7 +5,11 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Admin, Consumer, Producer, type ConsumerRecord } from '../../src/client/index.js';
 import { KafkaError } from '../../src/client/errors.js';
+import { ErrorCode } from '../../src/protocol/error-codes.js';
+import { Produce, type ProduceResponse } from '../../src/protocol/messages/00-produce.js';
+import { encodeRecordBatch } from '../../src/protocol/records/record-batch.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { WireClient } from '../helpers/wire.js';
 
 let b: TestBroker | undefined;
 const closers: Array<() => Promise<void>> = [];
@@ -117,5 +121,22 @@ describe('log compaction', () => {
     expect((error as KafkaError).errorName).toBe('INVALID_RECORD');
     expect((error as KafkaError).brokerMessage).toContain('Compacted topic cannot accept message without key in topic partition keyed-only-0');
     await expect(producer.send({ topic: 'keyed-only', key: 'k', value: 'v' })).resolves.toMatchObject({ offset: 0n });
+
+    // Produce v8+ names each refused record in RecordErrors (batchIndex: its index in the batch).
+    const wire = await WireClient.open(b.port);
+    try {
+      const batch = encodeRecordBatch([
+        { key: Buffer.from('a'), value: Buffer.from('1'), timestamp: 1n },
+        { key: null, value: Buffer.from('2'), timestamp: 1n },
+      ]);
+      const res = await wire.request<ProduceResponse>(Produce, 9, { transactionalId: null, acks: -1, timeoutMs: 1000, topicData: [{ name: 'keyed-only', partitionData: [{ index: 0, records: batch }] }] });
+      const p = res.responses[0]!.partitionResponses[0]!;
+      const message = 'Compacted topic cannot accept message without key in topic partition keyed-only-0';
+      expect(p.errorCode).toBe(ErrorCode.INVALID_RECORD);
+      expect(p.recordErrors).toEqual([{ batchIndex: 1, batchIndexErrorMessage: message }]);
+      expect(p.errorMessage).toBe(`One or more records have been rejected due to 1 record errors in total, and only showing the first three errors at most: [RecordError(batchIndex=1, message='${message}')]`);
+    } finally {
+      wire.close();
+    }
   });
 });
