@@ -1,5 +1,5 @@
 // Log compaction end to end: a real broker on port 0 with its log cleaner, mq's client over TCP.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,7 +8,8 @@ import { KafkaError } from '../../src/client/errors.js';
 import { ErrorCode } from '../../src/protocol/error-codes.js';
 import { Produce, type ProduceResponse } from '../../src/protocol/messages/00-produce.js';
 import { encodeRecordBatch } from '../../src/protocol/records/record-batch.js';
-import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { spawnBroker, type BrokerProcess } from '../helpers/broker-process.js';
+import { startTestBroker, tempDir, type TestBroker } from '../helpers/broker.js';
 import { WireClient } from '../helpers/wire.js';
 
 let b: TestBroker | undefined;
@@ -139,4 +140,85 @@ describe('log compaction', () => {
       wire.close();
     }
   });
+});
+
+describe('kill -9 while the cleaner rewrites segments', () => {
+  it('loses no acknowledged latest value and duplicates no offset over 3 crash cycles', async () => {
+    const dir = tempDir('mq-compaction-crash-');
+    let proc: BrokerProcess | undefined;
+    try {
+      proc = await spawnBroker(dir, { 'log.cleaner.backoff.ms': '0' });
+      const admin = new Admin({ bootstrapServers: [proc.bootstrap] });
+      await admin.createTopics([{ name: 'kv', numPartitions: 1, replicationFactor: 1, configs: { 'cleanup.policy': 'compact', 'segment.bytes': '16384' } }]);
+      await admin.close();
+      const partitionDir = join(dir, 'kv-0');
+      // key → [offset, value] of its latest acknowledged write.
+      const acked = new Map<string, [bigint, string]>();
+      let sawCleaning = 0;
+      for (let cycle = 0; cycle < 3; cycle++) {
+        const producer = new Producer({ bootstrapServers: [proc.bootstrap], acks: -1, lingerMs: 1, retries: 0, deliveryTimeoutMs: 2000 });
+        const b = proc;
+        let killed = false;
+        let sent = 0;
+        let ackedThisCycle = 0;
+        let onKilled = (): void => {};
+        const kill = (): void => {
+          if (killed) return;
+          killed = true;
+          b.child.kill('SIGKILL');
+          onKilled();
+        };
+        // Kill when the partition directory shows a cleaning in progress (or after enough writes).
+        const watch = setInterval(() => {
+          if (ackedThisCycle < 5000) return;
+          const names = readdirSync(partitionDir);
+          if (names.some((n) => n.endsWith('.cleaned') || n.endsWith('.swap'))) {
+            sawCleaning++;
+            kill();
+          } else if (ackedThisCycle > 60_000) kill();
+        }, 1);
+        await new Promise<void>((resolve) => {
+          onKilled = resolve;
+          const pump = (): void => {
+            while (!killed && sent - ackedThisCycle < 300) {
+              const key = `key-${sent % 500}`;
+              const value = `c${cycle}-${sent++}`;
+              producer.send({ topic: 'kv', partition: 0, key, value }).then(
+                (md) => {
+                  ackedThisCycle++;
+                  const prev = acked.get(key);
+                  if (!prev || prev[0] < md.offset) acked.set(key, [md.offset, value]);
+                  pump();
+                },
+                () => {},
+              );
+            }
+          };
+          pump();
+        });
+        clearInterval(watch);
+        await b.exited;
+        await producer.close().catch(() => {});
+
+        proc = await spawnBroker(dir, { 'log.cleaner.backoff.ms': '0' });
+        const records = await readAll(proc.bootstrap, 'kv');
+        const offsets = records.map((r) => r.offset);
+        expect(new Set(offsets).size).toBe(offsets.length);
+        expect(offsets).toEqual([...offsets].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)));
+        // Each key's acknowledged latest write is there, or a later (unacknowledged) write of the key.
+        const latest = new Map<string, ConsumerRecord>();
+        for (const r of records) latest.set(r.key!.toString(), r);
+        for (const [key, [offset, value]] of acked) {
+          const r = latest.get(key)!;
+          expect(r.offset).toBeGreaterThanOrEqual(offset);
+          if (r.offset === offset) expect(r.value!.toString()).toBe(value);
+        }
+      }
+      expect(sawCleaning).toBeGreaterThan(0);
+    } finally {
+      proc?.child.kill('SIGKILL');
+      await proc?.exited;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
