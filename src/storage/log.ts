@@ -8,7 +8,9 @@
 // Produce path: batches are validated by their headers and CRC only, their base offsets are
 // rewritten in place (bytes 0-7, outside the CRC), and the bytes are written as received;
 // records inside a batch are never decoded (except on a topic whose compression.type names a
-// codec: see withTopicCompression). Fetch path: whole batches are read from the file into one
+// codec: see withTopicCompression, and on compacted topics, whose records must have keys:
+// cleaner/record-keys.ts). The log cleaner (cleaner/) rewrites inactive segments and swaps them
+// in through replaceSegments. Fetch path: whole batches are read from the file into one
 // buffer and handed back as they are.
 //
 // Idempotent producers (KIP-98): a batch that carries a producer id is checked against the
