@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ATTR_DELETE_HORIZON, decodeRecordBatches, encodeRecordBatch, readBatchHeader } from '../../src/protocol/records/record-batch.js';
 import { cleanableRange, cleanLog, type CleanerSettings } from '../../src/storage/cleaner/cleaner.js';
 import { RecordValidationError } from '../../src/storage/errors.js';
+import type { CompressionName } from '../../src/protocol/records/compression.js';
 import type { LogConfig } from '../../src/storage/log-config.js';
 import { CLEANED_SUFFIX, filenamePrefixFromOffset, SWAP_SUFFIX } from '../../src/storage/log-files.js';
 import type { PartitionLog } from '../../src/storage/log.js';
@@ -33,7 +34,7 @@ function readRecords(log: PartitionLog): Rec[] {
 }
 
 /** Appends one batch of (key, value) records; returns them with their offsets. */
-function append(log: PartitionLog, records: Array<[string, string | null]>, opts: { compression?: 'none' | 'gzip'; producerId?: bigint; baseSequence?: number; ts?: number } = {}): Rec[] {
+function append(log: PartitionLog, records: Array<[string, string | null]>, opts: { compression?: CompressionName; producerId?: bigint; baseSequence?: number; ts?: number } = {}): Rec[] {
   const ts = BigInt(opts.ts ?? T0);
   const batch = encodeRecordBatch(
     records.map(([k, v]) => ({ key: Buffer.from(k), value: v === null ? null : Buffer.from(v), timestamp: ts })),
@@ -67,7 +68,7 @@ describe('log cleaner against a model', () => {
     const spec = fc.array(
       fc.record({
         records: fc.array(fc.tuple(fc.integer({ min: 0, max: 12 }), fc.boolean(), fc.integer({ min: 0, max: 99 })), { minLength: 1, maxLength: 6 }),
-        gzip: fc.boolean(),
+        codec: fc.constantFrom('none' as const, 'gzip' as const, 'snappy' as const, 'lz4' as const, 'zstd' as const),
       }),
       { minLength: 5, maxLength: 60 },
     );
@@ -79,7 +80,7 @@ describe('log cleaner against a model', () => {
         const written: Rec[] = [];
         for (const b of batches) {
           const recs = b.records.map(([k, tomb, v]): [string, string | null] => [`key-${k}`, tomb && v % 3 === 0 ? null : `v${v}-${written.length}`]);
-          written.push(...append(log, recs, { compression: b.gzip ? 'gzip' : 'none' }));
+          written.push(...append(log, recs, { compression: b.codec }));
         }
         const uncleanable = activeBase(log);
         const range = cleanableRange(log, undefined, now);
@@ -149,6 +150,25 @@ describe('log cleaner against a model', () => {
     const reloaded = openLog(dir, config(small), { clock: () => T0 });
     expect(reloaded.producerState.get(7n)!.batches.at(-1)).toMatchObject({ lastSeq: 4, lastOffset: 4n });
     reloaded.close();
+  });
+
+  it('keeps LogAppendTime batches LogAppendTime, with their append time', async () => {
+    const dir = tmp();
+    let now = T0 + 5;
+    const log = openLog(dir, config({ ...small, 'message.timestamp.type': 'LogAppendTime' }), { clock: () => now });
+    append(log, [['a', '1'], ['b', '1'], ['a', '2']], { compression: 'lz4' });
+    now = T0 + 9;
+    log.append(encodeRecordBatch([{ key: Buffer.from('x'), value: Buffer.alloc(1400), timestamp: BigInt(T0) }]));
+    await cleanLog(log, cleanableRange(log, undefined, now), settings(() => now));
+    const [batch] = decodeRecordBatches(readAllBatches(log)[0]!);
+    expect(batch!.timestampType).toBe('LogAppendTime');
+    expect(batch!.compression).toBe('lz4');
+    expect(batch!.header.maxTimestamp).toBe(BigInt(T0 + 5));
+    expect(batch!.records.map((r) => [r.offset, r.key!.toString(), r.timestamp])).toEqual([
+      [1n, 'b', BigInt(T0 + 5)],
+      [2n, 'a', BigInt(T0 + 5)],
+    ]);
+    log.close();
   });
 
   it('leaves segments younger than min.compaction.lag.ms dirty', async () => {
