@@ -186,6 +186,26 @@ describe('log cleaner against a model', () => {
     log.close();
   });
 
+  it('merges consecutive segments that fit segment.bytes into one cleaned segment (AK groupSegmentsBySize)', async () => {
+    const dir = tmp();
+    const log = openLog(dir, config(small));
+    const written: Rec[] = [];
+    for (let i = 0; i < 120; i++) written.push(...append(log, [[`k${i % 4}`, `${i}`.padStart(100, '-')]]));
+    const before = log.inactiveSegments().length;
+    expect(before).toBeGreaterThan(8);
+    const uncleanable = activeBase(log);
+    await cleanLog(log, cleanableRange(log, undefined, T0), settings(() => T0));
+    // The first pass rewrites segment by segment (each was full); most come out nearly empty.
+    const afterFirst = log.inactiveSegments().length;
+    expect(afterFirst).toBe(before);
+    // The next pass groups them: only four records remain below the active segment.
+    await cleanLog(log, { ...cleanableRange(log, uncleanable, T0) }, settings(() => T0));
+    expect(log.inactiveSegments().map((s) => s.baseOffset)).toEqual([0n]);
+    expect(readRecords(log)).toEqual(compacted(written, uncleanable, false));
+    expect(readdirSync(dir).filter((n) => n.endsWith('.log'))).toHaveLength(2);
+    log.close();
+  });
+
   it('measures the dirty ratio as dirty bytes over cleanable bytes', async () => {
     const dir = tmp();
     const log = openLog(dir, config(small));

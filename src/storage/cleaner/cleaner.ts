@@ -310,7 +310,8 @@ export async function cleanLog(log: PartitionLog, range: CleanableLog, settings:
     recordsRetained: 0,
   };
   const result: CleanResult = { firstDirtyOffset: endOffset, nextDeleteHorizon: null, bytesRead: 0, bytesWritten: 0, recordsRead: 0, recordsRetained: 0 };
-  const toClean = segments.filter((s) => s.baseOffset < endOffset && s.nextOffset > log.logStartOffset);
+  // Segments wholly below the log start are retention's to delete; an empty one at it is cleaned (merged).
+  const toClean = segments.filter((s) => s.baseOffset < endOffset && (s.nextOffset > log.logStartOffset || s.baseOffset >= log.logStartOffset));
   for (const group of groupSegmentsBySize(toClean, config)) {
     const written = await cleanSegments(log, group, ctx, settings);
     if (written === null) return null;
