@@ -206,6 +206,17 @@ describe('log cleaner against a model', () => {
     log.close();
   });
 
+  it('reads batches larger than one read slice (64 KiB) whole', async () => {
+    const dir = tmp();
+    const log = openLog(dir, config({ 'segment.bytes': 1 << 20, 'cleanup.policy': ['compact'] }));
+    const written: Rec[] = [];
+    for (let i = 0; i < 30; i++) written.push(...append(log, [[`k${i % 3}`, String(i).repeat(100_000)]]));
+    const uncleanable = activeBase(log);
+    await cleanLog(log, cleanableRange(log, undefined, T0), settings(() => T0));
+    expect(readRecords(log)).toEqual(compacted(written, uncleanable, false));
+    log.close();
+  });
+
   it('measures the dirty ratio as dirty bytes over cleanable bytes', async () => {
     const dir = tmp();
     const log = openLog(dir, config(small));

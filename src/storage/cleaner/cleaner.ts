@@ -138,13 +138,15 @@ async function* readBatches(segment: LogSegment): AsyncGenerator<Buffer[]> {
   const file = await open(segment.logPath, 'r');
   try {
     for (let pos = 0; pos < size; ) {
-      const first = Buffer.allocUnsafe(LOG_OVERHEAD);
-      await file.read(first, 0, LOG_OVERHEAD, pos);
-      const firstSize = LOG_OVERHEAD + first.readInt32BE(BATCH_LENGTH_OFFSET);
-      const length = Math.min(size - pos, Math.max(READ_CHUNK, firstSize));
       // A fresh buffer per chunk: the batches handed out stay valid after the next read.
-      const chunk = Buffer.allocUnsafe(length);
-      const { bytesRead } = await file.read(chunk, 0, length, pos);
+      let chunk = Buffer.allocUnsafe(Math.min(READ_CHUNK, size - pos));
+      let { bytesRead } = await file.read(chunk, 0, chunk.length, pos);
+      const firstSize = bytesRead >= LOG_OVERHEAD ? LOG_OVERHEAD + chunk.readInt32BE(BATCH_LENGTH_OFFSET) : 0;
+      if (firstSize > bytesRead && firstSize <= size - pos) {
+        // A batch larger than a chunk is read whole.
+        chunk = Buffer.allocUnsafe(firstSize);
+        ({ bytesRead } = await file.read(chunk, 0, firstSize, pos));
+      }
       const batches: Buffer[] = [];
       let at = 0;
       while (at + LOG_OVERHEAD <= bytesRead) {

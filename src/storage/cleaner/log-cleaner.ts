@@ -13,6 +13,11 @@
 // at construction for the logs loaded then; a log created later (or deleted and created again)
 // starts dirty from its log start offset.
 //
+// Where tombstones' delete horizons are is known from the passes since startup only (nothing on
+// disk says which logs hold stamped tombstones without reading them): after a restart, expired
+// tombstones go at the log's next pass, when it is dirty enough again. KIP-534 promises they stay
+// at least delete.retention.ms, not that they go at once.
+//
 // Concurrency: runs on the event loop, one pass at a time; a pass yields between slices
 // (cleaner.ts) so produce and fetch keep flowing. stop() ends the loop; a pass in flight gives up
 // at its next slice and removes its files.
