@@ -243,7 +243,7 @@ function filterBatch(batch: Buffer, ctx: FilterContext): Buffer | null {
   if (tombstones && (ctx.nextDeleteHorizon === null || horizon! < ctx.nextDeleteHorizon)) ctx.nextDeleteHorizon = horizon!;
   if (kept.length === records.length && (!tombstones || hasHorizon)) return batch;
   // Rebuilt: a horizon once set stays (the records' timestamps are deltas from it).
-  const builder = new RecordBatchBuilder(compressionName(header.attributes & ATTR_COMPRESSION_MASK), batch.length, tombstones || hasHorizon ? horizon : undefined);
+  const builder = new RecordBatchBuilder(compressionName(header.attributes & ATTR_COMPRESSION_MASK), batch.length, horizon);
   for (const r of kept) builder.append(r.timestamp, r.key, r.value, r.headers, Number(r.offset - header.baseOffset));
   return builder.build({
     baseOffset: header.baseOffset,
