@@ -8,6 +8,7 @@
 import { GroupCoordinator } from '../coordinator/group-coordinator.js';
 import { OFFSETS_TOPIC } from '../coordinator/offset-store.js';
 import { ErrorCode } from '../protocol/error-codes.js';
+import { LogCleaner } from '../storage/cleaner/log-cleaner.js';
 import { StorageError } from '../storage/errors.js';
 import { LogManager } from '../storage/log-manager.js';
 import type { PartitionLog } from '../storage/log.js';
@@ -49,6 +50,8 @@ export class Broker {
   readonly logs: LogManager;
   readonly fetches = new DelayedFetches();
   readonly coordinator: GroupCoordinator;
+  /** Compacts logs whose cleanup.policy includes compact (one per broker, as Kafka's LogCleaner). */
+  readonly cleaner: LogCleaner;
   readonly nodeId: number;
   /** Dynamic broker configs (AlterConfigs on a broker resource), this node's and the cluster default. */
   readonly dynamicConfigs: DynamicBrokerConfigStore;
@@ -80,6 +83,13 @@ export class Broker {
       },
     });
     this.reconcileLogs();
+    this.cleaner = new LogCleaner({
+      config: config.cleanerConfig(),
+      logDirs: dirs,
+      logs: () => this.logs.logs(),
+      log: (level, message) => this.log(level, `[LogCleaner]: ${message}`),
+    });
+    this.cleaner.start();
     this.producerExpiration = setInterval(
       () => this.logs.removeExpiredProducers(),
       optionalInt(config, 'producer.id.expiration.check.interval.ms') ?? PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS,
@@ -274,6 +284,7 @@ export class Broker {
   close(): void {
     clearInterval(this.retentionCheck);
     clearInterval(this.producerExpiration);
+    this.cleaner.stop();
     this.coordinator.close();
     this.fetches.closeAll();
     this.logs.close();

@@ -6,6 +6,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { CoordinatorConfig } from '../coordinator/group-coordinator.js';
+import type { LogCleanerConfig } from '../storage/cleaner/log-cleaner.js';
 
 export class ConfigError extends Error {
   readonly code = 'MQ_ERR_CONFIG';
@@ -40,6 +41,13 @@ export const DEFAULTS: Readonly<Record<string, string>> = {
   'compression.type': 'producer',
   'log.retention.check.interval.ms': '300000',
   'log.segment.delete.delay.ms': '60000',
+  // Log cleaner (AK CleanerConfig). One cleaner per broker: log.cleaner.threads is not read.
+  'log.cleaner.enable': 'true',
+  'log.cleaner.backoff.ms': '15000',
+  'log.cleaner.min.cleanable.ratio': '0.5',
+  'log.cleaner.delete.retention.ms': '86400000',
+  'log.cleaner.min.compaction.lag.ms': '0',
+  'log.cleaner.dedupe.buffer.size': '134217728',
   // Group coordinator (AK GroupCoordinatorConfig). offsets.topic.replication.factor is not
   // listed: a single node creates __consumer_offsets with one replica.
   'group.initial.rebalance.delay.ms': '3000',
@@ -93,6 +101,7 @@ export class BrokerConfig {
     this.offsetsTopicNumPartitions;
     this.offsetsTopicConfigs();
     this.retentionCheckIntervalMs;
+    this.cleanerConfig();
   }
 
   get(key: string): string | undefined {
@@ -177,6 +186,16 @@ export class BrokerConfig {
     };
   }
 
+  /** The log cleaner's settings (log.cleaner.*); its topic-level defaults are in topicDefaults(). */
+  cleanerConfig(): LogCleanerConfig {
+    const atLeast = (key: string, min: number): number => {
+      const n = this.int(key);
+      if (n < min) throw new ConfigError(`${key}: ${n} is below the minimum of ${min}`);
+      return n;
+    };
+    return { enable: this.bool('log.cleaner.enable'), backoffMs: atLeast('log.cleaner.backoff.ms', 0), dedupeBufferSize: atLeast('log.cleaner.dedupe.buffer.size', 1) };
+  }
+
   get offsetsTopicNumPartitions(): number {
     const n = this.int('offsets.topic.num.partitions');
     if (n < 1) throw new ConfigError(`offsets.topic.num.partitions: ${n} is below the minimum of 1`);
@@ -201,6 +220,9 @@ export class BrokerConfig {
     };
     return {
       'cleanup.policy': p['log.cleanup.policy']!,
+      'delete.retention.ms': p['log.cleaner.delete.retention.ms']!,
+      'min.cleanable.dirty.ratio': p['log.cleaner.min.cleanable.ratio']!,
+      'min.compaction.lag.ms': p['log.cleaner.min.compaction.lag.ms']!,
       'compression.type': p['compression.type']!,
       'max.message.bytes': p['message.max.bytes']!,
       'message.timestamp.type': p['log.message.timestamp.type']!,

@@ -39,3 +39,21 @@ export class LogConfigError extends StorageError {
     this.name = 'LogConfigError';
   }
 }
+
+/** One refused record of a batch, as Produce v8+ reports it (RecordErrors: batchIndex is the record's index in its batch). */
+export interface RecordError {
+  readonly batchIndex: number;
+  readonly message: string;
+}
+
+/**
+ * Records refused one by one (AK RecordValidationException): INVALID_RECORD with every record
+ * error, and Kafka's summary of the first three as the message.
+ */
+export class RecordValidationError extends StorageError {
+  constructor(readonly recordErrors: readonly RecordError[]) {
+    const shown = recordErrors.slice(0, 3).map((r) => `RecordError(batchIndex=${r.batchIndex}, message='${r.message}')`);
+    super('INVALID_RECORD', `One or more records have been rejected due to ${recordErrors.length} record errors in total, and only showing the first three errors at most: [${shown.join(', ')}]`);
+    this.name = 'RecordValidationError';
+  }
+}

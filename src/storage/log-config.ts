@@ -14,6 +14,8 @@ export type CompressionTypeConfig = 'producer' | 'uncompressed' | 'gzip' | 'snap
 export interface LogConfig {
   readonly 'cleanup.policy': readonly CleanupPolicy[];
   readonly 'compression.type': CompressionTypeConfig;
+  /** How long tombstones stay readable after the cleaner first sees them (KIP-534 delete horizon). */
+  readonly 'delete.retention.ms': number;
   /** How long segments deleted by retention stay on disk under their `.deleted` names. */
   readonly 'file.delete.delay.ms': number;
   /** Messages appended before the log is fsynced (default never: the OS flushes). */
@@ -25,6 +27,10 @@ export interface LogConfig {
   /** Largest batch accepted, header included. */
   readonly 'max.message.bytes': number;
   readonly 'message.timestamp.type': TimestampTypeConfig;
+  /** The cleaner picks a compacted log once dirty bytes / cleanable bytes reach this. */
+  readonly 'min.cleanable.dirty.ratio': number;
+  /** Records younger than this (by segment max timestamp) are not compacted yet. */
+  readonly 'min.compaction.lag.ms': number;
   readonly 'min.insync.replicas': number;
   readonly 'retention.bytes': number;
   readonly 'retention.ms': number;
@@ -47,6 +53,16 @@ function integer(type: 'INT' | 'LONG', min: number): Parser<number> {
     return n > MAX_SAFE ? Number.MAX_SAFE_INTEGER : Number(n);
   };
 }
+/** A DOUBLE in [min, max] (Java's Double.parseDouble accepts what Number does here, give or take hex). */
+function double(min: number, max: number): Parser<number> {
+  return (name, value) => {
+    const n = value.trim() === '' ? NaN : Number(value);
+    if (Number.isNaN(n)) throw new LogConfigError(`Invalid value ${value} for configuration ${name}: Not a number of type DOUBLE`);
+    if (n < min) throw new LogConfigError(`Invalid value ${value} for configuration ${name}: Value must be at least ${min}`);
+    if (n > max) throw new LogConfigError(`Invalid value ${value} for configuration ${name}: Value must be no more than ${max}`);
+    return n;
+  };
+}
 const int = (min: number): Parser<number> => integer('INT', min);
 const long = (min: number): Parser<number> => integer('LONG', min);
 
@@ -67,12 +83,15 @@ const LONG_MAX = '9223372036854775807';
 const DEFINITIONS: { readonly [K in keyof LogConfig]: { readonly default: string; readonly parse: Parser<LogConfig[K]> } } = {
   'cleanup.policy': { default: 'delete', parse: listOf<CleanupPolicy>('delete', 'compact') },
   'compression.type': { default: 'producer', parse: oneOf<CompressionTypeConfig>('producer', 'uncompressed', 'gzip', 'snappy', 'lz4', 'zstd') },
+  'delete.retention.ms': { default: '86400000', parse: long(0) },
   'file.delete.delay.ms': { default: '60000', parse: long(0) },
   'flush.messages': { default: LONG_MAX, parse: long(1) },
   'flush.ms': { default: LONG_MAX, parse: long(0) },
   'index.interval.bytes': { default: '4096', parse: int(0) },
   'max.message.bytes': { default: '1048588', parse: int(0) },
   'message.timestamp.type': { default: 'CreateTime', parse: oneOf<TimestampTypeConfig>('CreateTime', 'LogAppendTime') },
+  'min.cleanable.dirty.ratio': { default: '0.5', parse: double(0, 1) },
+  'min.compaction.lag.ms': { default: '0', parse: long(0) },
   'min.insync.replicas': { default: '1', parse: int(1) },
   'retention.bytes': { default: '-1', parse: long(-1) },
   'retention.ms': { default: '604800000', parse: long(-1) },

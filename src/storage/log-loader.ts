@@ -1,6 +1,7 @@
 // Startup of one partition directory (AK LogLoader.scala): finish or undo interrupted work,
 // open the segments, and recover what a crash may have left torn.
 //
+//   0. Finish a log cleaner swap a crash interrupted (cleaner/segment-swap.ts).
 //   1. Delete transient files (.tmp, .cleaned, .swap, .deleted) and index files whose .log is gone.
 //   2. Open segments in base offset order. After a clean shutdown (marker present) the indexes
 //      are trusted once they pass a sanity check against the log; otherwise every segment that
@@ -23,6 +24,7 @@
 
 import { existsSync, mkdirSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { completeSegmentSwaps } from './cleaner/segment-swap.js';
 import type { LogConfig } from './log-config.js';
 import { indexFilePath, isTransientFile, LOG_SUFFIX, logFilePath, offsetFromFileName, timeIndexFilePath } from './log-files.js';
 import { LogSegment } from './log-segment.js';
@@ -50,6 +52,7 @@ export function loadPartitionLog(opts: LoadLogOptions): PartitionLog {
   const { dir, config } = opts;
   const now = opts.clock();
   mkdirSync(dir, { recursive: true });
+  completeSegmentSwaps(dir);
   const names = readdirSync(dir);
   const bases = new Set<bigint>();
   for (const name of names) {

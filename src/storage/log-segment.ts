@@ -85,22 +85,24 @@ export class LogSegment {
     /** Wall-clock creation time, for segment.ms when the segment holds no timestamps. */
     private readonly created: number,
     truncateFiles: boolean,
+    /** Appended to the three file names: the log cleaner writes `.cleaned` segments. */
+    suffix = '',
   ) {
-    this.logPath = logFilePath(dir, baseOffset);
+    this.logPath = logFilePath(dir, baseOffset) + suffix;
     this._nextOffset = baseOffset;
     this.offsetOfMaxTimestampSoFar = baseOffset;
     this.fd = openSync(this.logPath, constants.O_RDWR | constants.O_CREAT | (truncateFiles ? constants.O_TRUNC : 0), 0o644);
-    this.offsetIndex = new OffsetIndex(indexFilePath(dir, baseOffset), baseOffset, config['segment.index.bytes']);
-    this.timeIndex = new TimeIndex(timeIndexFilePath(dir, baseOffset), baseOffset, config['segment.index.bytes']);
+    this.offsetIndex = new OffsetIndex(indexFilePath(dir, baseOffset) + suffix, baseOffset, config['segment.index.bytes']);
+    this.timeIndex = new TimeIndex(timeIndexFilePath(dir, baseOffset) + suffix, baseOffset, config['segment.index.bytes']);
     if (truncateFiles) {
       this.offsetIndex.reset();
       this.timeIndex.reset();
     }
   }
 
-  /** A new, empty segment (any files with its name are emptied). */
-  static create(dir: string, baseOffset: bigint, config: SegmentConfig, now: number): LogSegment {
-    return new LogSegment(dir, baseOffset, config, now, true);
+  /** A new, empty segment (any files with its name are emptied); `suffix` is for the cleaner's `.cleaned` files. */
+  static create(dir: string, baseOffset: bigint, config: SegmentConfig, now: number, suffix = ''): LogSegment {
+    return new LogSegment(dir, baseOffset, config, now, true, suffix);
   }
 
   /**

@@ -8,7 +8,9 @@
 // Produce path: batches are validated by their headers and CRC only, their base offsets are
 // rewritten in place (bytes 0-7, outside the CRC), and the bytes are written as received;
 // records inside a batch are never decoded (except on a topic whose compression.type names a
-// codec: see withTopicCompression). Fetch path: whole batches are read from the file into one
+// codec: see withTopicCompression, and on compacted topics, whose records must have keys:
+// cleaner/record-keys.ts). The log cleaner (cleaner/) rewrites inactive segments and swaps them
+// in through replaceSegments. Fetch path: whole batches are read from the file into one
 // buffer and handed back as they are.
 //
 // Idempotent producers (KIP-98): a batch that carries a producer id is checked against the
@@ -43,6 +45,7 @@ import {
 import { DecodeError } from '../protocol/reader.js';
 import { UnsupportedCompressionError } from '../protocol/records/compression.js';
 import { recompressBatches } from '../protocol/records/recompress.js';
+import { checkRecordKeys } from './cleaner/record-keys.js';
 import { StorageError } from './errors.js';
 import type { LogConfig } from './log-config.js';
 import { DELETED_SUFFIX } from './log-files.js';
@@ -122,6 +125,7 @@ export class PartitionLog {
   private _logStartOffset: bigint;
   private _highWatermark: bigint;
   private _recoveryPoint: bigint;
+  private closed = false;
 
   /** Built by log-loader.ts (loadPartitionLog), which recovers the segments first. */
   constructor(init: PartitionLogInit) {
@@ -182,6 +186,32 @@ export class PartitionLog {
   /** Base offsets of the segments, oldest first. */
   segmentBaseOffsets(): bigint[] {
     return this.segments.map((s) => s.baseOffset);
+  }
+
+  /**
+   * The segments below the active one, oldest first: what the log cleaner may rewrite. They no
+   * longer change, except that one may leave the log (retention, replaceSegments).
+   */
+  inactiveSegments(): readonly LogSegment[] {
+    return this.segments.slice(0, -1);
+  }
+
+  /**
+   * The log cleaner's swap (AK LocalLog.replaceSegments): `old`, consecutive inactive segments
+   * still in this log, give way to the segment `install` returns; install does the file work
+   * (cleaner/segment-swap.ts) and opens the replacement, whose offsets lie within theirs.
+   * Synchronous, so no read or append sees a half-swapped log; a read that finished before it
+   * got its bytes from the old files. False (install not called) when `old` is not in the log
+   * any more, e.g. retention deleted one meanwhile, or the log was closed.
+   */
+  replaceSegments(old: readonly LogSegment[], install: () => LogSegment): boolean {
+    const at = this.segments.indexOf(old[0]!);
+    if (this.closed || at < 0 || at + old.length >= this.segments.length) return false;
+    if (old.some((s, i) => this.segments[at + i] !== s)) return false;
+    const replacement = install();
+    for (const s of old) s.close();
+    this.segments.splice(at, old.length, replacement);
+    return true;
   }
 
   private get active(): LogSegment {
@@ -281,11 +311,13 @@ export class PartitionLog {
 
   /**
    * Header-level checks of every batch (AK LogValidator / ByteBufferLogInputStream), no record
-   * decoding. Returns whether any batch carries a producer id.
+   * decoding except the key check of compacted topics (cleaner/record-keys.ts). Returns whether
+   * any batch carries a producer id.
    */
   private validate(records: Buffer): boolean {
     let producers = false;
     const where = `${this.topic}-${this.partition}`;
+    const compacted = this.config['cleanup.policy'].includes('compact');
     if (records.length === 0) throw new StorageError('INVALID_RECORD', `no record batches in the append to ${where}`);
     for (let pos = 0; pos < records.length; ) {
       const left = records.length - pos;
@@ -308,6 +340,7 @@ export class PartitionLog {
       if ((records.readInt16BE(pos + ATTRIBUTES_OFFSET) & ATTR_CONTROL) !== 0) {
         throw new StorageError('INVALID_RECORD', `clients may not write control batches (${where})`);
       }
+      if (compacted) checkRecordKeys(records, pos, where);
       if (hasProducerId(records, pos)) producers = true;
       pos += size;
     }
@@ -510,6 +543,7 @@ export class PartitionLog {
    * can be trusted on the next start. A log about to be deleted skips both (`flush: false`).
    */
   close(opts: { flush?: boolean } = {}): void {
+    this.closed = true;
     this.listeners.clear();
     this.active.onBecomeInactiveSegment();
     if (opts.flush ?? true) {

@@ -167,6 +167,20 @@ export class ProducerStateManager {
   }
 
   /**
+   * Last offset of every producer's latest batch. The log cleaner keeps those batches, if need
+   * be without records, so a reload still finds each producer's last sequence (AK
+   * LogCleaner's lastRecordsOfActiveProducers).
+   */
+  lastBatchOffsets(): Set<bigint> {
+    const out = new Set<bigint>();
+    for (const entry of this.producers.values()) {
+      const last = entry.batches[entry.batches.length - 1];
+      if (last) out.add(last.lastOffset);
+    }
+    return out;
+  }
+
+  /**
    * Checks a client batch about to be appended. Returns the retained batch it duplicates, or null
    * when it may be appended; throws StorageError (INVALID_PRODUCER_EPOCH,
    * OUT_OF_ORDER_SEQUENCE_NUMBER) when it may not. `pending` is the producer as an earlier batch

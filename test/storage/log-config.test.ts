@@ -7,12 +7,15 @@ describe('LogConfig', () => {
     expect(DEFAULT_LOG_CONFIG).toEqual({
       'cleanup.policy': ['delete'],
       'compression.type': 'producer',
+      'delete.retention.ms': 86400000,
       'file.delete.delay.ms': 60000,
       'flush.messages': Number.MAX_SAFE_INTEGER,
       'flush.ms': Number.MAX_SAFE_INTEGER,
       'index.interval.bytes': 4096,
       'max.message.bytes': 1048588,
       'message.timestamp.type': 'CreateTime',
+      'min.cleanable.dirty.ratio': 0.5,
+      'min.compaction.lag.ms': 0,
       'min.insync.replicas': 1,
       'retention.bytes': -1,
       'retention.ms': 604800000,
@@ -29,6 +32,7 @@ describe('LogConfig', () => {
     expect(c['cleanup.policy']).toEqual(['compact', 'delete']);
     expect(c['message.timestamp.type']).toBe('LogAppendTime');
     expect(c['retention.ms']).toBe(-1);
+    expect(logConfigFrom({ 'min.cleanable.dirty.ratio': '0.01' })['min.cleanable.dirty.ratio']).toBe(0.01);
   });
 
   it.each([
@@ -39,6 +43,9 @@ describe('LogConfig', () => {
     [{ 'message.timestamp.type': 'Now' }, /must be one of: CreateTime, LogAppendTime/],
     [{ 'cleanup.policy': 'delete,forever' }, /forever/],
     [{ 'segment.size': '1' }, /Unknown topic config name: segment.size/],
+    [{ 'min.cleanable.dirty.ratio': '1.5' }, /Invalid value 1.5 for configuration min.cleanable.dirty.ratio: Value must be no more than 1$/],
+    [{ 'min.cleanable.dirty.ratio': 'half' }, /Not a number of type DOUBLE/],
+    [{ 'delete.retention.ms': '-1' }, /delete.retention.ms: Value must be at least 0/],
   ])('refuses %j with INVALID_CONFIG', (props, message) => {
     expect(() => logConfigFrom(props)).toThrow(LogConfigError);
     expect(() => logConfigFrom(props)).toThrow(message);

@@ -20,7 +20,7 @@ import { Produce, type ProducePartitionResponse, type ProduceRequest, type Produ
 import { batchCount, compressionOf } from '../../protocol/records/record-batch.js';
 import { CompressionType } from '../../protocol/records/compression.js';
 import { InvalidRecordError, upConvertMessageSet } from '../../protocol/records/up-convert.js';
-import { StorageError } from '../../storage/errors.js';
+import { RecordValidationError, StorageError } from '../../storage/errors.js';
 import type { Broker } from '../broker.js';
 import { register, type RequestContext } from '../router.js';
 
@@ -76,6 +76,10 @@ function appendPartition(broker: Broker, version: number, acks: number, topic: s
       errorMessage: null,
     };
   } catch (e) {
+    if (e instanceof RecordValidationError) {
+      const recordErrors = e.recordErrors.map((r) => ({ batchIndex: r.batchIndex, batchIndexErrorMessage: r.message }));
+      return { ...partitionError(index, ErrorCode[e.kafkaError], e.message), recordErrors };
+    }
     if (e instanceof StorageError) return partitionError(index, ErrorCode[e.kafkaError], e.message);
     throw e;
   }

@@ -9,9 +9,11 @@
 //   17   crc                   u32    CRC-32C of bytes 21..end: baseOffset, batchLength and the
 //                                      leader epoch are outside it, so the broker can set them
 //                                      without recomputing it
-//   21   attributes            i16    bits 0-2 codec, 3 LogAppendTime, 4 transactional, 5 control
+//   21   attributes            i16    bits 0-2 codec, 3 LogAppendTime, 4 transactional, 5 control,
+//                                      6 delete horizon (KIP-534: baseTimestamp holds it)
 //   23   lastOffsetDelta       i32
-//   27   baseTimestamp         i64    timestamp of the first record
+//   27   baseTimestamp         i64    timestamp of the first record, or the delete horizon (bit 6);
+//                                      record timestamps are deltas from it either way
 //   35   maxTimestamp          i64
 //   43   producerId            i64    -1 without idempotence
 //   51   producerEpoch         i16
@@ -55,6 +57,8 @@ export const ATTR_COMPRESSION_MASK = 0x07;
 export const ATTR_LOG_APPEND_TIME = 0x08;
 export const ATTR_TRANSACTIONAL = 0x10;
 export const ATTR_CONTROL = 0x20;
+/** KIP-534: set by the log cleaner on batches holding tombstones; baseTimestamp is then the time after which they may be removed. */
+export const ATTR_DELETE_HORIZON = 0x40;
 
 /** Values of the header's "none" markers (AK RecordBatch.NO_*). */
 export const NO_PRODUCER_ID = -1n;
@@ -103,6 +107,12 @@ export interface EncodeBatchOptions {
   transactional?: boolean;
   /** LogAppendTime is for batches the broker builds itself; the records carry the append time. */
   timestampType?: TimestampType;
+  /**
+   * The log cleaner rebuilding a batch keeps its offset range even when its last records are
+   * dropped (AK MemoryRecordsBuilder.overrideLastOffset), so that the producer's last sequence,
+   * baseSequence + lastOffsetDelta, survives compaction. Default: the last record's delta.
+   */
+  lastOffsetDelta?: number;
 }
 
 export interface DecodedBatch<R = DecodedRecord> {
@@ -283,11 +293,17 @@ export class RecordBatchBuilder {
   /** The last record's timestamp and its delta: records of one millisecond then need no BigInt arithmetic. */
   private lastTimestamp = 0n;
   private lastDelta = 0;
+  private lastOffsetDelta = -1;
 
-  /** `capacity`: the bytes of records expected, to size the buffer. */
+  /**
+   * `capacity`: the bytes of records expected, to size the buffer. `deleteHorizonMs` (the log
+   * cleaner only, KIP-534) becomes the batch's base timestamp, record timestamps deltas from it,
+   * and the batch is flagged ATTR_DELETE_HORIZON.
+   */
   constructor(
     private readonly compression: CompressionName = 'none',
     capacity = 256,
+    private readonly deleteHorizonMs?: bigint,
   ) {
     this.w = new Writer(BATCH_HEADER_SIZE + capacity).skip(BATCH_HEADER_SIZE);
   }
@@ -307,21 +323,27 @@ export class RecordBatchBuilder {
     return varintSize(body) + body;
   }
 
-  append(timestamp: bigint, key: Buffer | null, value: Buffer | null, headers: readonly RecordHeader[]): void {
+  /**
+   * `offsetDelta` defaults to the record's position in the batch; the log cleaner passes the
+   * record's original delta, since compaction keeps offsets and leaves gaps between them.
+   */
+  append(timestamp: bigint, key: Buffer | null, value: Buffer | null, headers: readonly RecordHeader[], offsetDelta = this.count): void {
     if (this.count === 0) {
-      this.baseTimestamp = this.maxTimestamp = this.lastTimestamp = timestamp;
+      this.baseTimestamp = this.lastTimestamp = this.deleteHorizonMs ?? timestamp;
+      this.maxTimestamp = timestamp;
       this.lastDelta = 0;
     } else if (timestamp > this.maxTimestamp) {
       this.maxTimestamp = timestamp;
     }
-    const body = this.bodySize(timestamp, key, value, headers);
+    const body = this.bodySize(timestamp, key, value, headers, offsetDelta);
     const w = this.w;
     w.varint(body).int8(0);
     // A zigzag varint of a 32-bit value has the same bytes as the varlong of that value.
     const delta = this.timestampDelta(timestamp);
     if (Number.isNaN(delta)) w.varlong(timestamp - this.baseTimestamp);
     else w.varint(delta);
-    w.varint(this.count);
+    w.varint(offsetDelta);
+    this.lastOffsetDelta = offsetDelta;
     writeBytes(w, key);
     writeBytes(w, value);
     w.varint(headers.length);
@@ -340,6 +362,7 @@ export class RecordBatchBuilder {
     let attributes: number = CompressionType[codec];
     if (opts.transactional) attributes |= ATTR_TRANSACTIONAL;
     if (opts.timestampType === 'LogAppendTime') attributes |= ATTR_LOG_APPEND_TIME;
+    if (this.deleteHorizonMs !== undefined) attributes |= ATTR_DELETE_HORIZON;
     let out = this.w.toBuffer();
     if (codec !== 'none') {
       const compressed = compress(codec, out.subarray(BATCH_HEADER_SIZE));
@@ -351,7 +374,7 @@ export class RecordBatchBuilder {
     out.writeInt32BE(opts.partitionLeaderEpoch ?? NO_PARTITION_LEADER_EPOCH, PARTITION_LEADER_EPOCH_OFFSET);
     out.writeInt8(2, MAGIC_OFFSET);
     out.writeInt16BE(attributes, ATTRIBUTES_OFFSET);
-    out.writeInt32BE(this.count - 1, LAST_OFFSET_DELTA_OFFSET);
+    out.writeInt32BE(opts.lastOffsetDelta ?? this.lastOffsetDelta, LAST_OFFSET_DELTA_OFFSET);
     out.writeBigInt64BE(this.baseTimestamp, BASE_TIMESTAMP_OFFSET);
     out.writeBigInt64BE(this.maxTimestamp, MAX_TIMESTAMP_OFFSET);
     out.writeBigInt64BE(opts.producerId ?? NO_PRODUCER_ID, PRODUCER_ID_OFFSET);
@@ -362,10 +385,12 @@ export class RecordBatchBuilder {
     return out;
   }
 
-  private bodySize(timestamp: bigint, key: Buffer | null, value: Buffer | null, headers: readonly RecordHeader[]): number {
-    const delta = this.count === 0 ? 0 : this.timestampDelta(timestamp);
-    let body = 1 + (Number.isNaN(delta) ? varlongSize(timestamp - this.baseTimestamp) : varintSize(delta));
-    body += varintSize(this.count) + bytesSize(key) + bytesSize(value) + varintSize(headers.length);
+  private bodySize(timestamp: bigint, key: Buffer | null, value: Buffer | null, headers: readonly RecordHeader[], offsetDelta = this.count): number {
+    // Before the first append the base timestamp is not set yet: a first record's delta is 0.
+    const delta = this.count === 0 && this.deleteHorizonMs === undefined ? 0 : this.count === 0 ? NaN : this.timestampDelta(timestamp);
+    const base = this.count === 0 ? (this.deleteHorizonMs ?? timestamp) : this.baseTimestamp;
+    let body = 1 + (Number.isNaN(delta) ? varlongSize(timestamp - base) : varintSize(delta));
+    body += varintSize(offsetDelta) + bytesSize(key) + bytesSize(value) + varintSize(headers.length);
     for (const h of headers) {
       const n = Buffer.byteLength(h.key);
       body += varintSize(n) + n + bytesSize(h.value);

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +7,7 @@ import { CompressionType, UnsupportedCompressionError } from '../../../src/proto
 import { crc32c } from '../../../src/protocol/records/crc32c.js';
 import {
   ATTR_CONTROL,
+  ATTR_DELETE_HORIZON,
   ATTRIBUTES_OFFSET,
   BATCH_HEADER_SIZE,
   batchCount,
@@ -16,6 +18,7 @@ import {
   encodeRecordBatch,
   nextOffsetAfter,
   readBatchHeader,
+  RecordBatchBuilder,
   RECORDS_COUNT_OFFSET,
   stampLogAppendTime,
   verifyBatchCrc,
@@ -341,5 +344,43 @@ describe('decoded records', () => {
       [base + 1n, ts + (1n << 50n)],
       [base + 2n, ts - (1n << 60n)],
     ]);
+  });
+});
+
+describe('RecordBatchBuilder for the log cleaner', () => {
+  /** kafka-python 2.0.2 (an independent decoder) reads the batch: header fields and records. */
+  function kafkaPythonReads(batch: Buffer): { lastOffsetDelta: number; baseTimestamp: number; attributes: number; records: Array<[number, number, string, string | null]> } {
+    const script = [
+      'import sys, json',
+      'from kafka.record.default_records import DefaultRecordBatch',
+      'b = DefaultRecordBatch(bytearray(bytes.fromhex(sys.stdin.read())))',
+      'assert b.validate_crc()',
+      'rs = [[r.offset, r.timestamp, r.key.decode(), None if r.value is None else r.value.decode()] for r in b]',
+      'print(json.dumps({"lastOffsetDelta": b.last_offset_delta, "baseTimestamp": b.first_timestamp, "attributes": b.attributes, "records": rs}))',
+    ].join('\n');
+    const out = spawnSync('/usr/bin/python3', ['-c', script], { input: batch.toString('hex'), encoding: 'utf8' });
+    if (out.status !== 0) throw new Error(out.stderr);
+    return JSON.parse(out.stdout);
+  }
+
+  it('keeps given offset deltas and last offset delta, and writes a delete horizon as the base timestamp (KIP-534)', () => {
+    for (const codec of ['none', 'gzip'] as const) {
+      const builder = new RecordBatchBuilder(codec, 64, 1_700_000_500_000n);
+      builder.append(1_700_000_000_000n, Buffer.from('a'), Buffer.from('1'), [], 0);
+      builder.append(1_700_000_000_007n, Buffer.from('b'), null, [], 3);
+      builder.append(1_700_000_000_002n, Buffer.from('c'), Buffer.from('3'), [], 7);
+      const batch = builder.build({ baseOffset: 100n, lastOffsetDelta: 9, producerId: 5n, producerEpoch: 1, baseSequence: 40 });
+      const read = kafkaPythonReads(batch);
+      expect(read.lastOffsetDelta).toBe(9);
+      expect(read.baseTimestamp).toBe(1_700_000_500_000);
+      expect(read.attributes & ATTR_DELETE_HORIZON).toBe(ATTR_DELETE_HORIZON);
+      expect(read.records).toEqual([
+        [100, 1_700_000_000_000, 'a', '1'],
+        [103, 1_700_000_000_007, 'b', null],
+        [107, 1_700_000_000_002, 'c', '3'],
+      ]);
+      const header = readBatchHeader(batch);
+      expect([header.maxTimestamp, header.recordCount, header.producerId, header.baseSequence]).toEqual([1_700_000_000_007n, 3, 5n, 40]);
+    }
   });
 });
