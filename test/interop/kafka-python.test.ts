@@ -3,6 +3,7 @@
 // Metadata v0), then uses fixed old versions: Metadata v1, Produce v7, Fetch v4, ListOffsets v1.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
+import { TOPIC_CONFIG_NAMES } from '../../src/storage/log-config.js';
 import { spawnBroker } from '../helpers/broker-process.js';
 import { startTestBroker, tempDir, type TestBroker } from '../helpers/broker.js';
 import { run } from '../helpers/run.js';
@@ -105,7 +106,8 @@ for resp in admin.describe_configs([ConfigResource(ConfigResourceType.BROKER, '$
       'alter 0 py-cfg\n' +
         'alter 40 Unknown topic config name: no.such\n' +
         "describe py-cfg retention.ms 1234 1 [('retention.ms', '1234', 1)]\n" +
-        'describe py-cfg error 0 13\n' +
+        // Every topic config mq knows, each described once.
+        `describe py-cfg error 0 ${TOPIC_CONFIG_NAMES.size}\n` +
         'describe nope error 3 0\n' +
         `broker ${b.broker.nodeId} 0 [('log.retention.bytes', '-1', False)]\n`,
     );
