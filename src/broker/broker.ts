@@ -16,6 +16,7 @@ import { DEFAULT_PRODUCER_ID_EXPIRATION_MS } from '../storage/producer-state.js'
 import type { BrokerConfig } from './config.js';
 import type { BrokerConnection } from './connection.js';
 import { DelayedFetches } from './delayed-fetch.js';
+import { LogTasks } from './log-tasks.js';
 import { invalidTopicName, ProducerIdManager, randomTopicId, TopicRegistry, type TopicMetadata } from './metadata.js';
 
 /** producer.id.expiration.check.interval.ms default (AK TransactionLogConfig). */
@@ -49,6 +50,7 @@ export class Broker {
   readonly coordinator: GroupCoordinator;
   readonly nodeId: number;
   private readonly producerExpiration: NodeJS.Timeout;
+  private readonly logTasks: LogTasks;
   /** Host and port clients are told to connect to (advertised.listeners, port resolved at bind). */
   advertised = { host: 'localhost', port: 9092 };
 
@@ -74,6 +76,11 @@ export class Broker {
       () => this.logs.removeExpiredProducers(),
       optionalInt(config, 'producer.id.expiration.check.interval.ms') ?? PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS,
     ).unref();
+    this.logTasks = new LogTasks(
+      this.logs,
+      { flushCheckMs: config.int('log.flush.scheduler.interval.ms'), recoveryPointCheckpointMs: config.int('log.flush.offset.checkpoint.interval.ms') },
+      log,
+    );
     this.coordinator = new GroupCoordinator({
       config: config.groupCoordinatorConfig(),
       offsetsTopic: {
@@ -219,6 +226,7 @@ export class Broker {
 
   close(): void {
     clearInterval(this.producerExpiration);
+    this.logTasks.close();
     this.coordinator.close();
     this.fetches.closeAll();
     this.logs.close();

@@ -2,13 +2,21 @@
 // write lands in the page cache in microseconds, and a single writer per partition on the
 // event loop needs no locks and no in-flight bookkeeping (see log.ts).
 
-import { readSync, writeSync } from 'node:fs';
+import { fsync, readSync, writeSync } from 'node:fs';
 
 /** Writes all of `data` at `position` (write(2) may write less than asked, e.g. near a full disk). */
 export function writeFully(fd: number, data: Uint8Array, position: number): void {
   for (let done = 0; done < data.length; ) {
     done += writeSync(fd, data, done, data.length - done, position + done);
   }
+}
+
+/**
+ * fsync(2) on libuv's thread pool, off the event loop: for flushes nobody waits on (a rolled
+ * segment, the flush.ms scheduler). The caller must keep `fd` open until the promise settles.
+ */
+export function fsyncAsync(fd: number): Promise<void> {
+  return new Promise((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve())));
 }
 
 /** Fills `buf[0, length)` from `position`; returns the bytes read, fewer only at end of file. */

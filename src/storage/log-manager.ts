@@ -19,7 +19,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { fsyncDirectory, readOffsetCheckpoint, writeFileAtomic, writeOffsetCheckpoint, type CheckpointEntry } from './checkpoint.js';
+import { formatOffsetCheckpoint, fsyncDirectory, readOffsetCheckpoint, writeFileAtomic, writeOffsetCheckpoint, type CheckpointEntry } from './checkpoint.js';
 import { StorageError } from './errors.js';
 import type { LogConfig } from './log-config.js';
 import { deleteDirName, isDeleteDirName, parsePartitionDirName, partitionDirName } from './log-files.js';
@@ -67,6 +67,8 @@ export class LogManager {
   private readonly byName = new Map<string, { log: PartitionLog; dir: string }>();
   private readonly clock: () => number;
   private closed = false;
+  /** Per log dir, the recovery-point checkpoint text last written. */
+  private readonly recoveryCheckpoints = new Map<string, string>();
 
   private constructor(
     readonly logDirs: readonly string[],
@@ -193,20 +195,49 @@ export class LogManager {
     return n;
   }
 
-  /** Writes each dir's recovery-point and log-start-offset checkpoints (also meant for a periodic task). */
+  /** Writes each dir's recovery-point and log-start-offset checkpoints. */
   checkpoint(): void {
+    this.checkpointRecoveryPoints();
+    for (const dir of this.logDirs) writeOffsetCheckpoint(join(dir, LOG_START_OFFSET_CHECKPOINT_FILE), this.offsetsIn(dir, (log) => log.logStartOffset));
+  }
+
+  /**
+   * Writes each dir's recovery-point-offset-checkpoint (AK checkpointLogRecoveryOffsets, run
+   * every log.flush.offset.checkpoint.interval.ms): what lets an unclean start re-validate only
+   * the segments written since the last roll. A dir whose recovery points have not moved since
+   * the last write is skipped, so an idle broker does not rewrite (and fsync) the same file.
+   */
+  checkpointRecoveryPoints(): void {
     for (const dir of this.logDirs) {
-      const recovery: CheckpointEntry[] = [];
-      const starts: CheckpointEntry[] = [];
-      for (const entry of this.byName.values()) {
-        if (entry.dir !== dir) continue;
-        const { topic, partition } = entry.log;
-        recovery.push({ topic, partition, offset: entry.log.recoveryPoint });
-        starts.push({ topic, partition, offset: entry.log.logStartOffset });
-      }
-      writeOffsetCheckpoint(join(dir, RECOVERY_POINT_CHECKPOINT_FILE), recovery);
-      writeOffsetCheckpoint(join(dir, LOG_START_OFFSET_CHECKPOINT_FILE), starts);
+      const text = formatOffsetCheckpoint(this.offsetsIn(dir, (log) => log.recoveryPoint));
+      if (this.recoveryCheckpoints.get(dir) === text) continue;
+      writeFileAtomic(join(dir, RECOVERY_POINT_CHECKPOINT_FILE), text);
+      this.recoveryCheckpoints.set(dir, text);
     }
+  }
+
+  private offsetsIn(dir: string, offset: (log: PartitionLog) => bigint): CheckpointEntry[] {
+    const entries: CheckpointEntry[] = [];
+    for (const entry of this.byName.values()) {
+      if (entry.dir === dir) entries.push({ topic: entry.log.topic, partition: entry.log.partition, offset: offset(entry.log) });
+    }
+    return entries;
+  }
+
+  /**
+   * AK LogManager.flushDirtyLogs, run every log.flush.scheduler.interval.ms: every log whose
+   * last flush is flush.ms or more ago (its config as it is now) is flushed in the background
+   * (PartitionLog.flushInBackground). Resolves when those flushes are done; rejects with the
+   * first failure once all have settled.
+   */
+  async flushDirtyLogs(): Promise<void> {
+    const now = this.clock();
+    const flushes: Array<Promise<void>> = [];
+    for (const { log } of this.byName.values()) {
+      if (now - log.lastFlushTime >= log.config['flush.ms']) flushes.push(log.flushInBackground());
+    }
+    const failed = (await Promise.allSettled(flushes)).find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   /**
