@@ -3,7 +3,8 @@
 //   <dir>/<topic>-<partition>/                   one PartitionLog (see log.ts, log-loader.ts)
 //   <dir>/<topic>-<partition>/partition.metadata "version: 0\ntopic_id: <base64url uuid>"
 //   <dir>/<topic>-<partition>/<offset>.snapshot  producer state (producer-state.ts)
-//   <dir>/recovery-point-offset-checkpoint       per-partition recovery points (checkpoint.ts)
+//   <dir>/recovery-point-offset-checkpoint       per-partition recovery points (checkpoint.ts), written
+//                                                periodically (checkpointRecoveryPoints) and at close
 //   <dir>/log-start-offset-checkpoint            per-partition log start offsets
 //   <dir>/.kafka_cleanshutdown                   written by close(), removed by open(): its
 //                                                absence at startup means a crash, so logs are

@@ -3,7 +3,10 @@
 // last one active. Offsets: logStartOffset (first readable), logEndOffset (next
 // to assign), highWatermark (last committed + 1: equal to the log end on a single node, a
 // separate property because replication will hold it back), recoveryPoint (everything below
-// it is fsynced; startup after a crash re-validates only from there).
+// it is fsynced; startup after a crash re-validates only from there). The recovery point moves
+// when a roll's background fsync of the segments before the new one completes, on every flush
+// (flush.messages, the broker's flush.ms scheduler) and at close; the log manager writes it to
+// recovery-point-offset-checkpoint periodically.
 //
 // Produce path: batches are validated by their headers and CRC only, their base offsets are
 // rewritten in place (bytes 0-7, outside the CRC), and the bytes are written as received;
@@ -22,7 +25,8 @@
 // is nothing to lock and no queue of in-flight writes to order. Data is not fsynced per append
 // (Kafka does not either): an acknowledged append survives the process being killed (it is in
 // the page cache) but not a power loss, unless flush.messages asks for an fsync. Callers must
-// not call into a log from worker threads.
+// not call into a log from worker threads. The one asynchronous operation is
+// flushInBackground, whose fsyncs run on libuv's thread pool while appends go on.
 
 import {
   ATTR_CONTROL,
@@ -191,7 +195,7 @@ export class PartitionLog {
     if (records.length > this.config['segment.bytes']) {
       throw new StorageError(
         'RECORD_LIST_TOO_LARGE',
-        `append of ${records.length} bytes to ${this.topic}-${this.partition} exceeds segment.bytes ${this.config['segment.bytes']}`,
+        `Message batch size is ${records.length} bytes in append to partition ${this.topic}-${this.partition}, which exceeds the maximum configured segment size of ${this.config['segment.bytes']}.`,
       );
     }
     // Offsets (and LogAppendTime) are assigned in memory first, so that the roll decision sees

@@ -153,5 +153,6 @@ describe('kill -9 during acks=all production', () => {
     expect(end).toBe(BigInt(pumps[1]!.acked.size));
     await check(broker.bootstrap, TOPICS[0], pumps[0]!.acked);
     await Promise.all([plain.close(), idempotent.close()]);
+    console.log(`crash loop: ${CYCLES} kills; acknowledged ${pumps.map((p, i) => `${TOPICS[i]} ${p.acked.size}, failed ${p.failed.size}`).join('; ')}`);
   });
 });
