@@ -3,6 +3,7 @@
 // event loop needs no locks and no in-flight bookkeeping (see log.ts).
 
 import { fsync, readSync, writeSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 
 /** Writes all of `data` at `position` (write(2) may write less than asked, e.g. near a full disk). */
 export function writeFully(fd: number, data: Uint8Array, position: number): void {
@@ -17,6 +18,22 @@ export function writeFully(fd: number, data: Uint8Array, position: number): void
  */
 export function fsyncAsync(fd: number): Promise<void> {
   return new Promise((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve())));
+}
+
+/** fsync of a directory (its entries: files created, renamed, removed), off the event loop; a directory gone meanwhile is not an error. */
+export async function fsyncDirectoryAsync(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(dir, 'r');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Fills `buf[0, length)` from `position`; returns the bytes read, fewer only at end of file. */

@@ -45,7 +45,9 @@ import {
 import { DecodeError } from '../protocol/reader.js';
 import { UnsupportedCompressionError } from '../protocol/records/compression.js';
 import { recompressBatches } from '../protocol/records/recompress.js';
+import { fsyncDirectory } from './checkpoint.js';
 import { StorageError } from './errors.js';
+import { fsyncDirectoryAsync } from './file-io.js';
 import type { LogConfig } from './log-config.js';
 import { LogSegment, type SegmentMark } from './log-segment.js';
 import { hasProducerId, readProducerBatchHeader, type BatchMetadata, type PendingProducerBatch, type ProducerStateManager } from './producer-state.js';
@@ -473,11 +475,16 @@ export class PartitionLog {
     return () => this.listeners.delete(listener);
   }
 
-  /** fsyncs every segment from the recovery point on and moves the recovery point to the log end. */
+  /**
+   * fsyncs every segment from the recovery point on and moves the recovery point to the log end.
+   * The directory is fsynced too when a segment was created since the last flush, or its files
+   * could vanish with a power loss though their contents were flushed (AK LocalLog.flush).
+   */
   flush(): void {
     const end = this.logEndOffset;
     try {
       for (let i = this.segmentIndexFor(this._recoveryPoint); i < this.segments.length; i++) this.segments[i]!.flush();
+      if (this.active.baseOffset >= this._recoveryPoint && end > this._recoveryPoint) fsyncDirectory(this.dir);
     } catch (e) {
       throw this.failure('flush', e);
     }
@@ -487,7 +494,8 @@ export class PartitionLog {
   /**
    * The flush that waits for no one (AK flushUptoOffsetExclusive as run by the scheduler, on
    * roll and for flush.ms): fsyncs, off the event loop, every segment holding offsets in
-   * [recoveryPoint, offset), then moves the recovery point to `offset` (default: the log end as
+   * [recoveryPoint, offset) (and the directory, if one of them is new since the last flush),
+   * then moves the recovery point to `offset` (default: the log end as
    * of the call; appends made meanwhile wait for the next flush). Flushes run one after
    * another, so the recovery point never passes a segment whose fsync has not completed.
    * Rejects with KAFKA_STORAGE_ERROR when an fsync fails; the recovery point then stays.
@@ -498,6 +506,7 @@ export class PartitionLog {
       const from = this._recoveryPoint;
       const due = this.segments.filter((s) => s.baseOffset < offset && s.nextOffset > from);
       await Promise.all(due.map((s) => s.flushAsync()));
+      if (due.some((s) => s.baseOffset >= from)) await fsyncDirectoryAsync(this.dir);
       this.advanceRecoveryPoint(offset);
     });
     this.flushQueue = run.catch(() => {});
