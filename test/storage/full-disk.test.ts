@@ -107,4 +107,39 @@ describe.skipIf(skip !== null)('an append on a full disk', () => {
     reopened.close();
     log.close();
   });
+  it('recovers from failures at any point of a roll (producer snapshot, new segment files, index entries)', () => {
+    const dir = join(tmpfs.dir, 'rolling-0');
+    const cfg = config({ 'segment.bytes': 6000, 'index.interval.bytes': 500 });
+    const log = openLog(dir, cfg);
+    const model: ModelBatch[] = [];
+    const filler = join(tmpfs.dir, 'filler-rolling');
+    fillDisk(filler);
+    // Free a few pages at a time: appends, rolls and their side files fail wherever the space runs out.
+    let failures = 0;
+    for (let round = 0; round < 8; round++) {
+      truncateSync(filler, Math.max(0, statSync(filler).size - 6 * PAGE));
+      for (let i = 0; i < 40; i++) {
+        const b = encodeRecordBatch([{ key: null, value: Buffer.alloc(900, round * 40 + i), timestamp: BigInt(Date.now()) }], {
+          producerId: 5n,
+          producerEpoch: 0,
+          baseSequence: model.length,
+        });
+        const e = appendError(log, b);
+        if (e === null) model.push(modelBatch(b));
+        else {
+          expect((e as StorageError).kafkaError).toBe('KAFKA_STORAGE_ERROR');
+          failures++;
+        }
+      }
+      expect(readAllBatches(log)).toEqual(model.map((b) => b.bytes));
+    }
+    expect(failures).toBeGreaterThan(0);
+    expect(log.segmentBaseOffsets().length).toBeGreaterThan(3);
+    unlinkSync(filler);
+    const reopened = openLog(dir, cfg);
+    expect(readAllBatches(reopened)).toEqual(model.map((b) => b.bytes));
+    expect(reopened.producerState.get(5n)!.batches.at(-1)!.lastSeq).toBe(model.length - 1);
+    reopened.close();
+    log.close();
+  });
 });
