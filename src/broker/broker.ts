@@ -19,6 +19,7 @@ import { BrokerConfig } from './config.js';
 import type { BrokerConnection } from './connection.js';
 import { DelayedFetches } from './delayed-fetch.js';
 import { DynamicBrokerConfigStore, effectiveBrokerProps, type BrokerLayers } from './dynamic-config.js';
+import { LogTasks } from './log-tasks.js';
 import { invalidTopicName, ProducerIdManager, randomTopicId, TopicRegistry, type TopicMetadata } from './metadata.js';
 
 /** producer.id.expiration.check.interval.ms default (AK TransactionLogConfig). */
@@ -58,6 +59,7 @@ export class Broker {
   private _config: BrokerConfig;
   private readonly producerExpiration: NodeJS.Timeout;
   private readonly retentionCheck: NodeJS.Timeout;
+  private readonly logTasks: LogTasks;
   /** Host and port clients are told to connect to (advertised.listeners, port resolved at bind). */
   advertised = { host: 'localhost', port: 9092 };
 
@@ -102,6 +104,11 @@ export class Broker {
         this.log('error', `Retention check failed: ${(e as Error).message}`);
       }
     }, config.retentionCheckIntervalMs).unref();
+    this.logTasks = new LogTasks(
+      this.logs,
+      { flushCheckMs: config.int('log.flush.scheduler.interval.ms'), recoveryPointCheckpointMs: config.int('log.flush.offset.checkpoint.interval.ms') },
+      log,
+    );
     this.coordinator = new GroupCoordinator({
       config: config.groupCoordinatorConfig(),
       offsetsTopic: {
@@ -285,6 +292,7 @@ export class Broker {
     clearInterval(this.retentionCheck);
     clearInterval(this.producerExpiration);
     this.cleaner.stop();
+    this.logTasks.close();
     this.coordinator.close();
     this.fetches.closeAll();
     this.logs.close();

@@ -37,6 +37,8 @@ export const DEFAULTS: Readonly<Record<string, string>> = {
   'log.cleanup.policy': 'delete',
   'log.message.timestamp.type': 'CreateTime',
   'log.flush.interval.messages': '9223372036854775807',
+  'log.flush.scheduler.interval.ms': '9223372036854775807',
+  'log.flush.offset.checkpoint.interval.ms': '60000',
   'min.insync.replicas': '1',
   'compression.type': 'producer',
   'log.retention.check.interval.ms': '300000',
@@ -235,7 +237,8 @@ export class BrokerConfig {
       'segment.index.bytes': p['log.index.size.max.bytes']!,
       'index.interval.bytes': p['log.index.interval.bytes']!,
       'flush.messages': p['log.flush.interval.messages']!,
-      ...(p['log.flush.interval.ms'] !== undefined ? { 'flush.ms': p['log.flush.interval.ms'] } : {}),
+      // Unset, log.flush.interval.ms is the scheduler's interval (AK KafkaConfig.logFlushIntervalMs).
+      'flush.ms': p['log.flush.interval.ms'] ?? p['log.flush.scheduler.interval.ms']!,
     };
   }
 }

@@ -55,10 +55,15 @@ export interface CheckpointEntry {
   readonly offset: bigint;
 }
 
-export function writeOffsetCheckpoint(path: string, entries: readonly CheckpointEntry[]): void {
+/** The file's text: a caller can compare it with what it wrote last and skip an unchanged write. */
+export function formatOffsetCheckpoint(entries: readonly CheckpointEntry[]): string {
   const lines = [String(CHECKPOINT_VERSION), String(entries.length)];
   for (const e of entries) lines.push(`${e.topic} ${e.partition} ${e.offset}`);
-  writeFileAtomic(path, lines.join('\n') + '\n');
+  return lines.join('\n') + '\n';
+}
+
+export function writeOffsetCheckpoint(path: string, entries: readonly CheckpointEntry[]): void {
+  writeFileAtomic(path, formatOffsetCheckpoint(entries));
 }
 
 /** Offsets by partition directory name (`<topic>-<partition>`); empty when the file does not exist. */

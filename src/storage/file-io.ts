@@ -2,12 +2,37 @@
 // write lands in the page cache in microseconds, and a single writer per partition on the
 // event loop needs no locks and no in-flight bookkeeping (see log.ts).
 
-import { readSync, writeSync } from 'node:fs';
+import { fsync, readSync, writeSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 
 /** Writes all of `data` at `position` (write(2) may write less than asked, e.g. near a full disk). */
 export function writeFully(fd: number, data: Uint8Array, position: number): void {
   for (let done = 0; done < data.length; ) {
     done += writeSync(fd, data, done, data.length - done, position + done);
+  }
+}
+
+/**
+ * fsync(2) on libuv's thread pool, off the event loop: for flushes nobody waits on (a rolled
+ * segment, the flush.ms scheduler). The caller must keep `fd` open until the promise settles.
+ */
+export function fsyncAsync(fd: number): Promise<void> {
+  return new Promise((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve())));
+}
+
+/** fsync of a directory (its entries: files created, renamed, removed), off the event loop; a directory gone meanwhile is not an error. */
+export async function fsyncDirectoryAsync(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(dir, 'r');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
 

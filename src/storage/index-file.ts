@@ -4,7 +4,7 @@
 // Concurrency: one owner (its segment); not safe for concurrent writers.
 
 import { closeSync, constants, fsyncSync, fstatSync, ftruncateSync, openSync } from 'node:fs';
-import { readFully, writeFully } from './file-io.js';
+import { fsyncAsync, readFully, writeFully } from './file-io.js';
 
 export class IndexFile {
   private readonly fd: number;
@@ -35,6 +35,11 @@ export class IndexFile {
 
   flush(): void {
     fsyncSync(this.fd);
+  }
+
+  /** See fsyncAsync: the file must stay open until this settles. */
+  flushAsync(): Promise<void> {
+    return fsyncAsync(this.fd);
   }
 
   close(): void {

@@ -3,7 +3,8 @@
 //   <dir>/<topic>-<partition>/                   one PartitionLog (see log.ts, log-loader.ts)
 //   <dir>/<topic>-<partition>/partition.metadata "version: 0\ntopic_id: <base64url uuid>"
 //   <dir>/<topic>-<partition>/<offset>.snapshot  producer state (producer-state.ts)
-//   <dir>/recovery-point-offset-checkpoint       per-partition recovery points (checkpoint.ts)
+//   <dir>/recovery-point-offset-checkpoint       per-partition recovery points (checkpoint.ts), written
+//                                                periodically (checkpointRecoveryPoints) and at close
 //   <dir>/log-start-offset-checkpoint            per-partition log start offsets
 //   <dir>/.kafka_cleanshutdown                   written by close(), removed by open(): its
 //                                                absence at startup means a crash, so logs are
@@ -24,7 +25,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { fsyncDirectory, readOffsetCheckpoint, writeFileAtomic, writeOffsetCheckpoint, type CheckpointEntry } from './checkpoint.js';
+import { formatOffsetCheckpoint, fsyncDirectory, readOffsetCheckpoint, writeFileAtomic, writeOffsetCheckpoint, type CheckpointEntry } from './checkpoint.js';
 import { StorageError } from './errors.js';
 import type { LogConfig } from './log-config.js';
 import { deleteDirName, isDeleteDirName, parsePartitionDirName, partitionDirName } from './log-files.js';
@@ -98,6 +99,8 @@ export class LogManager {
   /** `.deleted` files of segments retention removed, waiting for file.delete.delay.ms. */
   private readonly pendingDeletes = new Set<string[]>();
   private closed = false;
+  /** Per log dir, the recovery-point checkpoint text last written. */
+  private readonly recoveryCheckpoints = new Map<string, string>();
 
   private constructor(
     readonly logDirs: readonly string[],
@@ -224,10 +227,25 @@ export class LogManager {
     return n;
   }
 
-  /** Writes each dir's recovery-point and log-start-offset checkpoints (also meant for a periodic task). */
+  /** Writes each dir's recovery-point and log-start-offset checkpoints. */
   checkpoint(): void {
-    this.writeCheckpoints(RECOVERY_POINT_CHECKPOINT_FILE, (log) => log.recoveryPoint);
+    this.checkpointRecoveryPoints();
     this.checkpointLogStartOffsets();
+  }
+
+  /**
+   * Writes each dir's recovery-point-offset-checkpoint (AK checkpointLogRecoveryOffsets, run
+   * every log.flush.offset.checkpoint.interval.ms): what lets an unclean start re-validate only
+   * the segments written since the last roll. A dir whose recovery points have not moved since
+   * the last write is skipped, so an idle broker does not rewrite (and fsync) the same file.
+   */
+  checkpointRecoveryPoints(): void {
+    for (const dir of this.logDirs) {
+      const text = formatOffsetCheckpoint(this.offsetsIn(dir, (log) => log.recoveryPoint));
+      if (this.recoveryCheckpoints.get(dir) === text) continue;
+      writeFileAtomic(join(dir, RECOVERY_POINT_CHECKPOINT_FILE), text);
+      this.recoveryCheckpoints.set(dir, text);
+    }
   }
 
   /**
@@ -236,17 +254,31 @@ export class LogManager {
    * moves (retention, DeleteRecords), which is rare and so costs little.
    */
   checkpointLogStartOffsets(): void {
-    this.writeCheckpoints(LOG_START_OFFSET_CHECKPOINT_FILE, (log) => log.logStartOffset);
+    for (const dir of this.logDirs) writeOffsetCheckpoint(join(dir, LOG_START_OFFSET_CHECKPOINT_FILE), this.offsetsIn(dir, (log) => log.logStartOffset));
   }
 
-  private writeCheckpoints(file: string, offsetOf: (log: PartitionLog) => bigint): void {
-    for (const dir of this.logDirs) {
-      const entries: CheckpointEntry[] = [];
-      for (const entry of this.byName.values()) {
-        if (entry.dir === dir) entries.push({ topic: entry.log.topic, partition: entry.log.partition, offset: offsetOf(entry.log) });
-      }
-      writeOffsetCheckpoint(join(dir, file), entries);
+  private offsetsIn(dir: string, offset: (log: PartitionLog) => bigint): CheckpointEntry[] {
+    const entries: CheckpointEntry[] = [];
+    for (const entry of this.byName.values()) {
+      if (entry.dir === dir) entries.push({ topic: entry.log.topic, partition: entry.log.partition, offset: offset(entry.log) });
     }
+    return entries;
+  }
+
+  /**
+   * AK LogManager.flushDirtyLogs, run every log.flush.scheduler.interval.ms: every log whose
+   * last flush is flush.ms or more ago (its config as it is now) is flushed in the background
+   * (PartitionLog.flushInBackground). Resolves when those flushes are done; rejects with the
+   * first failure once all have settled.
+   */
+  async flushDirtyLogs(): Promise<void> {
+    const now = this.clock();
+    const flushes: Array<Promise<void>> = [];
+    for (const { log } of this.byName.values()) {
+      if (now - log.lastFlushTime >= log.config['flush.ms']) flushes.push(log.flushInBackground());
+    }
+    const failed = (await Promise.allSettled(flushes)).find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   /**

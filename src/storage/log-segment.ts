@@ -28,7 +28,7 @@ import {
   verifyBatchCrc,
 } from '../protocol/records/record-batch.js';
 import { CorruptIndexError, StorageError } from './errors.js';
-import { BlockReader, readFully, writeFully } from './file-io.js';
+import { BlockReader, fsyncAsync, readFully, writeFully } from './file-io.js';
 import type { LogConfig } from './log-config.js';
 import { DELETED_SUFFIX, indexFilePath, logFilePath, timeIndexFilePath } from './log-files.js';
 import { OffsetIndex } from './offset-index.js';
@@ -63,6 +63,16 @@ export interface SegmentReadOptions {
   minOneMessage?: boolean;
 }
 
+/** See LogSegment.mark(). */
+export interface SegmentMark {
+  readonly size: number;
+  readonly nextOffset: bigint;
+  readonly maxTimestampSoFar: bigint;
+  readonly offsetOfMaxTimestampSoFar: bigint;
+  readonly bytesSinceLastIndexEntry: number;
+  readonly firstBatchTimestamp: bigint;
+}
+
 type SegmentConfig = Pick<LogConfig, 'index.interval.bytes' | 'segment.index.bytes' | 'segment.bytes' | 'segment.ms'>;
 
 export class LogSegment {
@@ -75,6 +85,9 @@ export class LogSegment {
   private maxTimestampSoFar = -1n;
   private offsetOfMaxTimestampSoFar: bigint;
   private bytesSinceLastIndexEntry = 0;
+  /** flushAsync calls not yet settled; close waits for them ('closing'). */
+  private syncsInFlight = 0;
+  private state: 'open' | 'closing' | 'closed' = 'open';
   /** Max timestamp of the first batch: segment.ms counts from it (AK rollingBasedTimestamp). */
   private firstBatchTimestamp = -1n;
 
@@ -149,22 +162,47 @@ export class LogSegment {
         `attempt to append offsets ${firstOffset}..${lastOffset} to ${this.logPath}, whose next offset is ${this._nextOffset} and base offset ${this.baseOffset}`,
       );
     }
-    const position = this._size;
-    const saved = [this.maxTimestampSoFar, this.offsetOfMaxTimestampSoFar, this.bytesSinceLastIndexEntry] as const;
-    // Written at an explicit position: if the write fails part-way, the size is not advanced and
-    // the next append overwrites the partial bytes; recovery would truncate them.
-    writeFully(this.fd, batch, position);
+    const mark = this.mark();
     try {
-      this.indexBatch(position, batch.length, lastOffset, maxTimestamp);
+      writeFully(this.fd, batch, mark.size);
+      this.indexBatch(mark.size, batch.length, lastOffset, maxTimestamp);
     } catch (e) {
-      [this.maxTimestampSoFar, this.offsetOfMaxTimestampSoFar, this.bytesSinceLastIndexEntry] = saved;
-      this.offsetIndex.truncateTo(firstOffset);
-      this.timeIndex.truncateTo(firstOffset);
+      // A write that failed part-way (ENOSPC, EIO) leaves nothing behind, in memory or on disk.
+      this.rollback(mark);
       throw e;
     }
-    if (position === 0) this.firstBatchTimestamp = maxTimestamp;
+    if (mark.size === 0) this.firstBatchTimestamp = maxTimestamp;
     this._size += batch.length;
     this._nextOffset = lastOffset + 1n;
+  }
+
+  /** The segment's end as it is now, for rollback(): what an append that fails must restore. */
+  mark(): SegmentMark {
+    return {
+      size: this._size,
+      nextOffset: this._nextOffset,
+      maxTimestampSoFar: this.maxTimestampSoFar,
+      offsetOfMaxTimestampSoFar: this.offsetOfMaxTimestampSoFar,
+      bytesSinceLastIndexEntry: this.bytesSinceLastIndexEntry,
+      firstBatchTimestamp: this.firstBatchTimestamp,
+    };
+  }
+
+  /**
+   * Undoes every append since `mark`: the .log is truncated back to the mark's size and the
+   * index entries added since are removed, in memory and in the files, so the next append
+   * writes where the failed one began and a crash-restart finds no trace of it.
+   */
+  rollback(mark: SegmentMark): void {
+    this.maxTimestampSoFar = mark.maxTimestampSoFar;
+    this.offsetOfMaxTimestampSoFar = mark.offsetOfMaxTimestampSoFar;
+    this.bytesSinceLastIndexEntry = mark.bytesSinceLastIndexEntry;
+    this.firstBatchTimestamp = mark.firstBatchTimestamp;
+    this._size = mark.size;
+    this._nextOffset = mark.nextOffset;
+    this.offsetIndex.truncateTo(mark.nextOffset);
+    this.timeIndex.truncateTo(mark.nextOffset);
+    ftruncateSync(this.fd, mark.size);
   }
 
   /** Kafka's indexing rule, shared by append and recover so both produce the same entries. */
@@ -396,7 +434,37 @@ export class LogSegment {
     this.timeIndex.flush();
   }
 
+  /**
+   * fsyncs the three files on libuv's thread pool (see fsyncAsync), for a segment that has
+   * rolled: the event loop keeps serving while the disk catches up. close() and delete() called
+   * meanwhile wait for it before closing the descriptors, so an fsync never lands on a closed
+   * (or reused) descriptor. A segment already closed needs no flush: close() flushed it, or it
+   * was deleted.
+   */
+  async flushAsync(): Promise<void> {
+    if (this.state !== 'open') return;
+    this.syncsInFlight++;
+    try {
+      await Promise.all([fsyncAsync(this.fd), this.offsetIndex.flushAsync(), this.timeIndex.flushAsync()]);
+    } finally {
+      this.syncsInFlight--;
+      this.closeIfDeferred();
+    }
+  }
+
+  /** Not inlined in flushAsync: there the compiler would still take the state for 'open'. */
+  private closeIfDeferred(): void {
+    if (this.syncsInFlight === 0 && this.state === 'closing') this.closeFiles();
+  }
+
   close(): void {
+    if (this.state !== 'open') return;
+    if (this.syncsInFlight > 0) this.state = 'closing';
+    else this.closeFiles();
+  }
+
+  private closeFiles(): void {
+    this.state = 'closed';
     closeSync(this.fd);
     this.offsetIndex.close();
     this.timeIndex.close();
@@ -425,11 +493,9 @@ export class LogSegment {
     });
   }
 
-  /** Closes and removes the segment's three files. */
+  /** Closes and removes the segment's three files (the names go at once, the descriptors after any flushAsync). */
   delete(): void {
-    closeSync(this.fd);
-    this.offsetIndex.close();
-    this.timeIndex.close();
+    this.close();
     for (const path of [this.logPath, this.offsetIndex.path, this.timeIndex.path]) unlinkSync(path);
   }
 }

@@ -3,7 +3,10 @@
 // last one active. Offsets: logStartOffset (first readable), logEndOffset (next
 // to assign), highWatermark (last committed + 1: equal to the log end on a single node, a
 // separate property because replication will hold it back), recoveryPoint (everything below
-// it is fsynced; startup after a crash re-validates only from there).
+// it is fsynced; startup after a crash re-validates only from there). The recovery point moves
+// when a roll's background fsync of the segments before the new one completes, on every flush
+// (flush.messages, the broker's flush.ms scheduler) and at close; the log manager writes it to
+// recovery-point-offset-checkpoint periodically.
 //
 // Produce path: batches are validated by their headers and CRC only, their base offsets are
 // rewritten in place (bytes 0-7, outside the CRC), and the bytes are written as received;
@@ -26,6 +29,8 @@
 // the page cache) but not a power loss, unless flush.messages asks for an fsync. Callers must
 // not call into a log from worker threads. Retention (deleteOldSegments) removes segments
 // between calls, never during one, which is why it may close a removed segment's files at once.
+// The one asynchronous operation is flushInBackground, whose fsyncs run on libuv's thread pool
+// while appends go on.
 
 import { existsSync, renameSync } from 'node:fs';
 import {
@@ -46,10 +51,12 @@ import { DecodeError } from '../protocol/reader.js';
 import { UnsupportedCompressionError } from '../protocol/records/compression.js';
 import { recompressBatches } from '../protocol/records/recompress.js';
 import { checkRecordKeys } from './cleaner/record-keys.js';
+import { fsyncDirectory } from './checkpoint.js';
 import { StorageError } from './errors.js';
+import { fsyncDirectoryAsync } from './file-io.js';
 import type { LogConfig } from './log-config.js';
 import { DELETED_SUFFIX } from './log-files.js';
-import { LogSegment } from './log-segment.js';
+import { LogSegment, type SegmentMark } from './log-segment.js';
 import { hasProducerId, readProducerBatchHeader, snapshotFilePath, type BatchMetadata, type PendingProducerBatch, type ProducerStateManager } from './producer-state.js';
 import { planRetention, type DeletionReason } from './retention.js';
 import type { TimestampOffset } from './time-index.js';
@@ -120,12 +127,14 @@ export class PartitionLog {
   readonly producerState: ProducerStateManager;
   private readonly segments: LogSegment[];
   private readonly clock: () => number;
-  private flushMessages: bigint;
   private readonly listeners = new Set<AppendListener>();
   private _logStartOffset: bigint;
   private _highWatermark: bigint;
   private _recoveryPoint: bigint;
   private closed = false;
+  private _lastFlushTime: number;
+  /** Background flushes run one at a time, in order (see flushInBackground). */
+  private flushQueue: Promise<void> = Promise.resolve();
 
   /** Built by log-loader.ts (loadPartitionLog), which recovers the segments first. */
   constructor(init: PartitionLogInit) {
@@ -137,9 +146,9 @@ export class PartitionLog {
     this.segments = init.segments;
     this.producerState = init.producerState;
     this.clock = init.clock;
-    this.flushMessages = BigInt(init.config['flush.messages']);
     this._logStartOffset = init.logStartOffset;
     this._recoveryPoint = init.recoveryPoint;
+    this._lastFlushTime = init.clock();
     this._highWatermark = this.logEndOffset;
   }
 
@@ -150,11 +159,10 @@ export class PartitionLog {
 
   /**
    * Swaps in a changed config (AlterConfigs on the topic or a broker default), so the change
-   * takes effect without a restart. Values derived from the config are derived again here.
+   * takes effect without a restart: nothing derived from the config is kept elsewhere.
    */
   updateConfig(config: LogConfig): void {
     this._config = config;
-    this.flushMessages = BigInt(config['flush.messages']);
   }
 
   get logStartOffset(): bigint {
@@ -181,6 +189,11 @@ export class PartitionLog {
   /** Bytes in the segments' .log files (Kafka's Log.size, which DescribeLogDirs reports). */
   get size(): number {
     return this.segments.reduce((sum, s) => sum + s.size, 0);
+  }
+
+  /** Clock time of the last flush that moved the recovery point (load time before any); flush.ms counts from it. */
+  get lastFlushTime(): number {
+    return this._lastFlushTime;
   }
 
   /** Base offsets of the segments, oldest first. */
@@ -241,28 +254,66 @@ export class PartitionLog {
     const now = this.clock();
     const logAppendTime = this.config['message.timestamp.type'] === 'LogAppendTime' ? BigInt(now) : -1n;
     const baseOffset = this.logEndOffset;
+    if (records.length > this.config['segment.bytes']) {
+      throw new StorageError(
+        'RECORD_LIST_TOO_LARGE',
+        `Message batch size is ${records.length} bytes in append to partition ${this.topic}-${this.partition}, which exceeds the maximum configured segment size of ${this.config['segment.bytes']}.`,
+      );
+    }
+    // Offsets (and LogAppendTime) are assigned in memory first, so that the roll decision sees
+    // the whole append and all of it goes to one segment, as in Kafka (UnifiedLog.maybeRoll with
+    // the append's size and max timestamp): a failed write then has one segment to undo.
+    let next = baseOffset;
+    let maxTimestamp = -1n;
+    for (let pos = 0; pos < records.length; ) {
+      records.writeBigInt64BE(next, pos + BASE_OFFSET_OFFSET);
+      if (logAppendTime >= 0n) stampLogAppendTime(records, pos, logAppendTime);
+      const timestamp = records.readBigInt64BE(pos + MAX_TIMESTAMP_OFFSET);
+      if (timestamp > maxTimestamp) maxTimestamp = timestamp;
+      next += BigInt(records.readInt32BE(pos + LAST_OFFSET_DELTA_OFFSET)) + 1n;
+      pos += LOG_OVERHEAD + records.readInt32BE(pos + BATCH_LENGTH_OFFSET);
+    }
+    let segment = this.active;
+    let mark: SegmentMark | undefined;
     try {
+      if (segment.shouldRoll({ size: records.length, lastOffset: next - 1n, maxTimestamp }, now, this.config)) segment = this.roll(now);
+      mark = segment.mark();
       for (let pos = 0; pos < records.length; ) {
         const size = LOG_OVERHEAD + records.readInt32BE(pos + BATCH_LENGTH_OFFSET);
-        const firstOffset = this.logEndOffset;
+        const firstOffset = records.readBigInt64BE(pos + BASE_OFFSET_OFFSET);
         const lastOffset = firstOffset + BigInt(records.readInt32BE(pos + LAST_OFFSET_DELTA_OFFSET));
-        records.writeBigInt64BE(firstOffset, pos + BASE_OFFSET_OFFSET);
-        if (logAppendTime >= 0n) stampLogAppendTime(records, pos, logAppendTime);
-        const maxTimestamp = records.readBigInt64BE(pos + MAX_TIMESTAMP_OFFSET);
-        let segment = this.active;
-        if (segment.shouldRoll({ size, lastOffset, maxTimestamp }, now, this.config)) segment = this.roll(now);
-        segment.append(records.subarray(pos, pos + size), firstOffset, lastOffset, maxTimestamp);
-        if (hasProducerId(records, pos)) this.producerState.update(readProducerBatchHeader(records, pos), firstOffset, lastOffset, maxTimestamp);
+        segment.append(records.subarray(pos, pos + size), firstOffset, lastOffset, records.readBigInt64BE(pos + MAX_TIMESTAMP_OFFSET));
         pos += size;
       }
     } catch (e) {
+      // All or nothing (a full disk, an I/O error): the batches of this append already written
+      // are taken back, so the producer's retry cannot duplicate them, and the next append and
+      // recovery both start from the last good position. A rollback that fails too changes
+      // nothing for the caller; the first error is the one to report.
+      if (mark) {
+        try {
+          segment.rollback(mark);
+        } catch {
+          // Reported through the append's own error below.
+        }
+      }
       throw this.failure('append to', e);
     } finally {
       // Single node: everything written is committed. Replication will hold this back.
       this._highWatermark = this.logEndOffset;
       this.producerState.updateMapEndOffset(this.logEndOffset);
     }
-    if (this.logEndOffset - this._recoveryPoint >= this.flushMessages) this.flush();
+    // Producers are recorded once every batch is written: a failed append leaves no trace.
+    for (let pos = 0; pos < records.length; pos += LOG_OVERHEAD + records.readInt32BE(pos + BATCH_LENGTH_OFFSET)) {
+      if (!hasProducerId(records, pos)) continue;
+      const firstOffset = records.readBigInt64BE(pos + BASE_OFFSET_OFFSET);
+      const lastOffset = firstOffset + BigInt(records.readInt32BE(pos + LAST_OFFSET_DELTA_OFFSET));
+      this.producerState.update(readProducerBatchHeader(records, pos), firstOffset, lastOffset, records.readBigInt64BE(pos + MAX_TIMESTAMP_OFFSET));
+    }
+    // flush.messages (AK UnifiedLog.append: unflushedMessages >= flushInterval), read from the
+    // current config, which can change while the log is open. A synchronous fsync: whoever sets
+    // it wants the acknowledgement to wait for the disk.
+    if (Number(this.logEndOffset - this._recoveryPoint) >= this.config['flush.messages']) this.flush();
     // Listeners (e.g. the broker waking long-poll fetches) must not throw: the append has
     // already happened and its producer must get its offsets.
     for (const listener of this.listeners) listener(this);
@@ -386,13 +437,24 @@ export class PartitionLog {
     return out;
   }
 
-  /** A new active segment at the log end; the producer state is snapshotted at its base offset, as Kafka does. */
+  /**
+   * A new active segment at the log end; the producer state is snapshotted at its base offset,
+   * as Kafka does. The segments before it are then fsynced in the background and the recovery
+   * point moves to the new base (AK UnifiedLog.roll schedules flushUptoOffsetExclusive), so an
+   * unclean restart re-validates only the tail written since the last roll. The fsync runs on
+   * libuv's thread pool rather than in a deferred task on the event loop: fsyncing a segment of
+   * up to segment.bytes of dirty pages can take seconds, and no append or fetch should wait
+   * for it. A failed fsync leaves the recovery point where it was, which only makes the next
+   * unclean start re-validate more, so nothing here waits for the outcome (Kafka would take
+   * the log dir offline).
+   */
   private roll(now: number): LogSegment {
     this.active.onBecomeInactiveSegment();
     this.producerState.updateMapEndOffset(this.logEndOffset);
     this.producerState.takeSnapshot(false);
     const segment = LogSegment.create(this.dir, this.logEndOffset, this.config, now);
     this.segments.push(segment);
+    this.flushInBackground(segment.baseOffset).catch(() => {});
     return segment;
   }
 
@@ -526,15 +588,52 @@ export class PartitionLog {
     return () => this.listeners.delete(listener);
   }
 
-  /** fsyncs every segment from the recovery point on and moves the recovery point to the log end. */
+  /**
+   * fsyncs every segment from the recovery point on and moves the recovery point to the log end.
+   * The directory is fsynced too when a segment was created since the last flush, or its files
+   * could vanish with a power loss though their contents were flushed (AK LocalLog.flush).
+   */
   flush(): void {
     const end = this.logEndOffset;
     try {
       for (let i = this.segmentIndexFor(this._recoveryPoint); i < this.segments.length; i++) this.segments[i]!.flush();
+      if (this.active.baseOffset >= this._recoveryPoint && end > this._recoveryPoint) fsyncDirectory(this.dir);
     } catch (e) {
       throw this.failure('flush', e);
     }
+    this.advanceRecoveryPoint(end);
+  }
+
+  /**
+   * The flush that waits for no one (AK flushUptoOffsetExclusive as run by the scheduler, on
+   * roll and for flush.ms): fsyncs, off the event loop, every segment holding offsets in
+   * [recoveryPoint, offset) (and the directory, if one of them is new since the last flush),
+   * then moves the recovery point to `offset` (default: the log end as
+   * of the call; appends made meanwhile wait for the next flush). Flushes run one after
+   * another, so the recovery point never passes a segment whose fsync has not completed.
+   * Rejects with KAFKA_STORAGE_ERROR when an fsync fails; the recovery point then stays.
+   */
+  flushInBackground(offset: bigint = this.logEndOffset): Promise<void> {
+    const run = this.flushQueue.then(async () => {
+      if (offset <= this._recoveryPoint) return;
+      const from = this._recoveryPoint;
+      const due = this.segments.filter((s) => s.baseOffset < offset && s.nextOffset > from);
+      await Promise.all(due.map((s) => s.flushAsync()));
+      if (due.some((s) => s.baseOffset >= from)) await fsyncDirectoryAsync(this.dir);
+      this.advanceRecoveryPoint(offset);
+    });
+    this.flushQueue = run.catch(() => {});
+    return run.catch((e: unknown) => {
+      throw this.failure('flush', e);
+    });
+  }
+
+  /** After an fsync covering everything below `offset` (capped at the log end, which a truncation may have lowered). */
+  private advanceRecoveryPoint(offset: bigint): void {
+    const end = offset < this.logEndOffset ? offset : this.logEndOffset;
+    if (end <= this._recoveryPoint) return;
     this._recoveryPoint = end;
+    this._lastFlushTime = this.clock();
   }
 
   /**

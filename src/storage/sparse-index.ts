@@ -146,6 +146,10 @@ export abstract class SparseIndex<K extends ColumnArray, V extends ColumnArray, 
     this.file.flush();
   }
 
+  flushAsync(): Promise<void> {
+    return this.file.flushAsync();
+  }
+
   close(): void {
     this.file.close();
   }

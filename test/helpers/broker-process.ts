@@ -14,10 +14,11 @@ export interface BrokerProcess {
   exited: Promise<void>;
 }
 
-export async function spawnBroker(dir: string, overrides: Record<string, string> = {}): Promise<BrokerProcess> {
-  const args = [MQ_BIN, 'server-start', '--override', 'listeners=PLAINTEXT://127.0.0.1:0', '--override', `log.dirs=${dir}`];
+/** `prefix` runs the broker through another command (e.g. nsenter into a namespace holding its log dir). */
+export async function spawnBroker(dir: string, overrides: Record<string, string> = {}, prefix: readonly string[] = []): Promise<BrokerProcess> {
+  const args = [...prefix.slice(1), ...(prefix.length > 0 ? [process.execPath] : []), MQ_BIN, 'server-start', '--override', 'listeners=PLAINTEXT://127.0.0.1:0', '--override', `log.dirs=${dir}`];
   for (const [k, v] of Object.entries(overrides)) args.push('--override', `${k}=${v}`);
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(prefix[0] ?? process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -168,4 +168,46 @@ describe('LogSegment', () => {
     expect(() => segment.append(makeBatch(1), BASE + 5n, BASE + 5n, 0n)).toThrow(/next offset is 106/);
     segment.close();
   });
+  it('rollback to a mark leaves the files and state as if the appends after it never happened', () => {
+    const cfg = config({ 'index.interval.bytes': 200 });
+    const batch = (i: number, next: bigint): { b: Buffer; last: bigint; ts: bigint } => {
+      const b = makeBatch(3, { ts: 1000n + BigInt(i * 10), tag: i, valueSize: 60 });
+      b.writeBigInt64BE(next, 0);
+      return { b, last: next + 2n, ts: 1000n + BigInt(i * 10 + 2) };
+    };
+    const append = (segment: LogSegment, i: number): void => {
+      const { b, last, ts } = batch(i, segment.nextOffset);
+      segment.append(b, segment.nextOffset, last, ts);
+    };
+    const [dirA, dirB] = [tmp(), tmp()];
+    const undone = LogSegment.create(dirA, BASE, cfg, 0);
+    const oracle = LogSegment.create(dirB, BASE, cfg, 0);
+    for (let i = 0; i < 6; i++) append(undone, i);
+    for (let i = 0; i < 6; i++) append(oracle, i);
+    const mark = undone.mark();
+    for (let i = 6; i < 12; i++) append(undone, 100 + i);
+    expect(undone.offsetIndex.entries).toBeGreaterThan(oracle.offsetIndex.entries);
+    undone.rollback(mark);
+    expect(undone.nextOffset).toBe(oracle.nextOffset);
+    expect(undone.size).toBe(oracle.size);
+    for (let i = 6; i < 12; i++) append(undone, i);
+    for (let i = 6; i < 12; i++) append(oracle, i);
+    undone.onBecomeInactiveSegment();
+    oracle.onBecomeInactiveSegment();
+    for (const [a, b] of [[undone.logPath, oracle.logPath], [undone.offsetIndex.path, oracle.offsetIndex.path], [undone.timeIndex.path, oracle.timeIndex.path]] as const) {
+      expect(readFileSync(a)).toEqual(readFileSync(b));
+    }
+    undone.close();
+    oracle.close();
+  });
+
+  it('close() while flushAsync is in flight closes the files once it settles', async () => {
+    const { segment } = filled(tmp(), 10);
+    const flushes = [segment.flushAsync(), segment.flushAsync()];
+    segment.close();
+    await Promise.all(flushes);
+    // Closed now: a later flush has nothing to do, and a second close is harmless.
+    await segment.flushAsync();
+    segment.close();
+  });
 });
