@@ -43,6 +43,7 @@ import {
   LOG_OVERHEAD,
   MAGIC_OFFSET,
   MAX_TIMESTAMP_OFFSET,
+  PARTITION_LEADER_EPOCH_OFFSET,
   RECORDS_COUNT_OFFSET,
   stampLogAppendTime,
   verifyBatchCrc,
@@ -117,6 +118,12 @@ export interface PartitionLogInit {
   producerState: ProducerStateManager;
   clock: () => number;
 }
+
+/**
+ * The leader epoch stamped into every appended batch. A single node leads each partition in
+ * epoch 0 for good (Metadata and ListOffsets report 0 as well); replication will pass the real one.
+ */
+const LEADER_EPOCH = 0;
 
 export class PartitionLog {
   readonly dir: string;
@@ -267,6 +274,8 @@ export class PartitionLog {
     let maxTimestamp = -1n;
     for (let pos = 0; pos < records.length; ) {
       records.writeBigInt64BE(next, pos + BASE_OFFSET_OFFSET);
+      // Outside the CRC, like the base offset: the leader stamps its epoch (AK LogValidator).
+      records.writeInt32BE(LEADER_EPOCH, pos + PARTITION_LEADER_EPOCH_OFFSET);
       if (logAppendTime >= 0n) stampLogAppendTime(records, pos, logAppendTime);
       const timestamp = records.readBigInt64BE(pos + MAX_TIMESTAMP_OFFSET);
       if (timestamp > maxTimestamp) maxTimestamp = timestamp;

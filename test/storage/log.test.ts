@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeRecordBatches, encodeRecordBatch, stampLogAppendTime } from '../../src/protocol/records/record-batch.js';
+import { decodeRecordBatches, encodeRecordBatch, stampLogAppendTime, verifyBatchCrc } from '../../src/protocol/records/record-batch.js';
 import { StorageError } from '../../src/storage/errors.js';
 import type { PartitionLog } from '../../src/storage/log.js';
 import { config, makeBatch, modelBatch, openLog, readAllBatches, splitBatches, useTmpDirs, type ModelBatch } from './helpers.js';
@@ -146,6 +146,8 @@ describe('PartitionLog against an in-memory model', () => {
     const result = log.append(Buffer.concat([makeBatch(2), makeBatch(3), makeBatch(1)]));
     expect(result).toEqual({ baseOffset: 0n, lastOffset: 5n, logAppendTime: -1n, logStartOffset: 0n, duplicate: false });
     expect(readAllBatches(log).map((b) => b.readBigInt64BE(0))).toEqual([0n, 2n, 5n]);
+    // The leader's epoch (0 on a single node) replaces the producer's -1, outside the CRC.
+    expect(readAllBatches(log).map((b) => [b.readInt32BE(12), verifyBatchCrc(b, 0, b.readInt32BE(8))])).toEqual([[0, true], [0, true], [0, true]]);
     log.close();
   });
 

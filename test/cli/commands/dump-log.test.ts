@@ -59,12 +59,12 @@ afterAll(async () => {
 const logLines = () => [
   `Dumping ${seg('.log')}`,
   'Log starting offset: 0',
-  'baseOffset: 0 lastOffset: 1 count: 2 baseSequence: 0 lastSequence: 1 producerId: 0 producerEpoch: 0 partitionLeaderEpoch: -1 ' +
+  'baseOffset: 0 lastOffset: 1 count: 2 baseSequence: 0 lastSequence: 1 producerId: 0 producerEpoch: 0 partitionLeaderEpoch: 0 ' +
     `isTransactional: false isControl: false deleteHorizonMs: OptionalLong.empty position: 0 CreateTime: ${T + 1} size: ${batches[0]!.size} ` +
     `magic: 2 compresscodec: gzip crc: ${batches[0]!.crc} isvalid: true`,
   `| offset: 0 CreateTime: ${T} keySize: 2 valueSize: 5 sequence: 0 headerKeys: [h1,h2] key: k1 payload: hello`,
   `| offset: 1 CreateTime: ${T + 1} keySize: -1 valueSize: 6 sequence: 1 headerKeys: [] payload: wörld`,
-  'baseOffset: 2 lastOffset: 2 count: 1 baseSequence: -1 lastSequence: -1 producerId: -1 producerEpoch: -1 partitionLeaderEpoch: -1 ' +
+  'baseOffset: 2 lastOffset: 2 count: 1 baseSequence: -1 lastSequence: -1 producerId: -1 producerEpoch: -1 partitionLeaderEpoch: 0 ' +
     `isTransactional: false isControl: false deleteHorizonMs: OptionalLong.empty position: ${batches[1]!.position} CreateTime: ${T + 5} size: ${batches[1]!.size} ` +
     `magic: 2 compresscodec: none crc: ${batches[1]!.crc} isvalid: true`,
   `| offset: 2 CreateTime: ${T + 5} keySize: 2 valueSize: -1 sequence: -1 headerKeys: [] key: k3`,
