@@ -5,6 +5,7 @@ import { ApiKey } from '../../src/protocol/api-keys.js';
 import { ErrorCode } from '../../src/protocol/error-codes.js';
 import type { CreateTopicsRequest, CreateTopicsResponse } from '../../src/protocol/messages/19-create-topics.js';
 import type { DeleteTopicsRequest } from '../../src/protocol/messages/20-delete-topics.js';
+import type { DeleteRecordsRequest } from '../../src/protocol/messages/21-delete-records.js';
 import type { CreatePartitionsRequest } from '../../src/protocol/messages/37-create-partitions.js';
 import type { MetadataResponse } from '../../src/protocol/messages/03-metadata.js';
 import { encodeRecordBatch } from '../../src/protocol/records/record-batch.js';
@@ -176,6 +177,68 @@ describe('Admin', () => {
     // one request may not name a partition twice.
     expect(cluster.brokers[0]!.requests(2)).toHaveLength(1);
     expect(cluster.brokers[1]!.requests(2)).toHaveLength(2);
+  });
+
+  it('listOffsets refuses a timestamp the broker has no version for, as the Java client does, and sends the rest', async () => {
+    const a = await setup(1);
+    cluster.addTopic('t', 1);
+    cluster.brokers[0]!.versions.set(ApiKey.ListOffsets, { min: 1, max: 7 });
+    const results = await a.listOffsets([
+      { topic: 't', partition: 0, timestamp: -4n },
+      { topic: 't', partition: 0, timestamp: -3n },
+    ]);
+    expect(results.map((r) => r.error?.errorName ?? null)).toEqual(['UNSUPPORTED_VERSION', null]);
+    expect(results[0]!.error!.message).toContain('ListOffsets v8 is needed for t-0; the broker speaks up to v7');
+    // Only the max-timestamp query went out.
+    expect(cluster.brokers[0]!.requests(2).map((r) => (r.body as { topics: Array<{ partitions: Array<{ timestamp: bigint }> }> }).topics[0]!.partitions[0]!.timestamp)).toEqual([-3n]);
+  });
+
+  it('deleteRecords asks each leader, retries a retriable error, and answers a repeated partition in its own round', async () => {
+    const a = await setup(2);
+    cluster.addTopic('t', 2);
+    let notLeader = 1;
+    for (const b of cluster.brokers) {
+      b.handlers.set(21, (req) => {
+        const body = req.body as DeleteRecordsRequest;
+        return {
+          throttleTimeMs: 0,
+          topics: body.topics.map((t) => ({
+            name: t.name,
+            partitions: t.partitions.map((p) =>
+              p.partitionIndex === 0 && notLeader-- > 0
+                ? { partitionIndex: 0, lowWatermark: -1n, errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER }
+                : p.offset > 100n
+                  ? { partitionIndex: p.partitionIndex, lowWatermark: -1n, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE }
+                  : { partitionIndex: p.partitionIndex, lowWatermark: p.offset, errorCode: 0 },
+            ),
+          })),
+        };
+      });
+    }
+    const results = await a.deleteRecords([
+      { topic: 't', partition: 1, offset: 5n },
+      { topic: 't', partition: 0, offset: 3n },
+      { topic: 't', partition: 1, offset: 7n },
+      { topic: 't', partition: 1, offset: 200n },
+      { topic: 'nope', partition: 0, offset: 1n },
+    ]);
+    expect(results.map((r) => [r.topic, r.partition, r.lowWatermark, r.error?.errorName ?? null])).toEqual([
+      ['t', 1, 5n, null],
+      ['t', 0, 3n, null],
+      ['t', 1, 7n, null],
+      ['t', 1, -1n, 'OFFSET_OUT_OF_RANGE'],
+      ['nope', 0, -1n, 'UNKNOWN_TOPIC_OR_PARTITION'],
+    ]);
+    // Tools print the bare Kafka message: the result names the partition.
+    expect(results[3]!.error!.message).toBe('The requested offset is not within the range of offsets maintained by the server.');
+    // Partition 0 (broker 0) was asked again after NOT_LEADER_OR_FOLLOWER; partition 1 (broker 1)
+    // once per round, since one request may not name a partition twice.
+    expect(cluster.brokers[0]!.requests(21)).toHaveLength(2);
+    expect(cluster.brokers[1]!.requests(21).map((r) => (r.body as DeleteRecordsRequest).topics[0]!.partitions)).toEqual([
+      [{ partitionIndex: 1, offset: 5n }],
+      [{ partitionIndex: 1, offset: 7n }],
+      [{ partitionIndex: 1, offset: 200n }],
+    ]);
   });
 
   it('describeCluster falls back to Metadata for brokers without DescribeCluster', async () => {

@@ -1,11 +1,11 @@
-// A small tmpfs for full-disk tests. Mounted directly where the tests run as root (CI's
-// container); otherwise in a user and mount namespace of its own (`unshare --user
-// --map-root-user --mount`) held open by a sleeping process, which broker processes join with
-// `nsenter` and whose files this process reaches through /proc/<pid>/root. Where neither works,
-// the caller skips with the reason. MQ_TEST_TMPFS=namespace forces the second way (to test it
-// as root).
+// A small tmpfs for full-disk tests, and fillDisk to fill it up. Mounted directly where the
+// tests run as root (CI's container); otherwise in a user and mount namespace of its own
+// (`unshare --user --map-root-user --mount`) held open by a sleeping process, which broker
+// processes join with `nsenter` and whose files this process reaches through
+// /proc/<pid>/root. Where neither works, the caller skips with the reason.
+// MQ_TEST_TMPFS=namespace forces the second way (to test it as root).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -70,4 +70,17 @@ export async function smallDisk(bytes: number): Promise<SmallDisk | { reason: st
       cleanup();
     },
   };
+}
+
+/** Appends to `path` until the file system is full (ENOSPC). */
+export function fillDisk(path: string): void {
+  const fd = openSync(path, 'a');
+  const chunk = Buffer.alloc(64 * 1024, 1);
+  try {
+    for (;;) writeSync(fd, chunk);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOSPC') throw e;
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -114,7 +114,7 @@ describe('broker wire behaviour', () => {
     const res = await c.request<ApiVersionsResponse>(ApiVersions, 3, { clientSoftwareName: 'mq-test', clientSoftwareVersion: '1.0' });
     const ranges = Object.fromEntries(res.apiKeys.map((k) => [k.apiKey, `${k.minVersion}-${k.maxVersion}`]));
     expect(ranges).toEqual({
-      0: '0-9', 1: '4-12', 2: '1-7', 3: '0-12', 8: '0-9', 9: '0-9', 10: '0-5', 11: '0-9', 12: '0-4', 13: '0-5', 14: '0-5', 15: '0-5', 16: '0-5',
+      0: '0-9', 1: '4-12', 2: '1-9', 3: '0-12', 8: '0-9', 9: '0-9', 10: '0-5', 11: '0-9', 12: '0-4', 13: '0-5', 14: '0-5', 15: '0-5', 16: '0-5',
       18: '0-3', 19: '2-7', 20: '1-6', 21: '0-2', 22: '0-5', 32: '0-4', 33: '0-2', 35: '0-4', 37: '0-3', 42: '0-2', 44: '0-1', 47: '0-0', 60: '0-1',
     });
   });
@@ -170,6 +170,32 @@ describe('topics and data', () => {
       topics: [{ name: 'data', partitions: [{ partitionIndex: 1, timestamp: -2n }, { partitionIndex: 0, timestamp: -1n }] }],
     });
     expect(offsets.topics[0]!.partitions.map((x) => x.offset)).toEqual([0n, 0n]);
+  });
+
+  it("answers ListOffsets' special timestamps by version, and a partition named twice with INVALID_REQUEST", async () => {
+    const c = await open();
+    await createTopic(c, 'times', 1);
+    await produce(c, 'times', 0, ['a', 'b']);
+    const ask = async (version: number, timestamps: bigint[]) => {
+      const res = await c.request<ListOffsetsResponse>(ListOffsets, version, {
+        replicaId: -1,
+        isolationLevel: 0,
+        topics: [{ name: 'times', partitions: timestamps.map((timestamp) => ({ partitionIndex: 0, currentLeaderEpoch: -1, timestamp })) }],
+      });
+      return res.topics[0]!.partitions.map((x) => [x.errorCode, x.offset]);
+    };
+    // AK ReplicaManager: -3 needs v7, -4 v8, -5 v9, other negative values are never allowed.
+    expect(await ask(6, [-3n])).toEqual([[ErrorCode.UNSUPPORTED_VERSION, -1n]]);
+    expect(await ask(7, [-4n])).toEqual([[ErrorCode.UNSUPPORTED_VERSION, -1n]]);
+    expect(await ask(8, [-4n])).toEqual([[ErrorCode.NONE, 0n]]);
+    expect(await ask(8, [-5n])).toEqual([[ErrorCode.UNSUPPORTED_VERSION, -1n]]);
+    // Nothing is tiered: the latest tiered offset is -1, as Kafka answers without remote storage.
+    expect(await ask(9, [-5n])).toEqual([[ErrorCode.NONE, -1n]]);
+    expect(await ask(9, [-6n])).toEqual([[ErrorCode.UNSUPPORTED_VERSION, -1n]]);
+    expect(await ask(9, [-1n, -2n])).toEqual([
+      [ErrorCode.INVALID_REQUEST, -1n],
+      [ErrorCode.INVALID_REQUEST, -1n],
+    ]);
   });
 
   it('reports an out-of-range fetch and an empty partition with empty records, not null', async () => {

@@ -2,30 +2,18 @@
 // KAFKA_STORAGE_ERROR (retriable, so an idempotent producer with retries rides it out), fetch
 // and metadata keep working, produce works again once space is freed, and after a kill -9 and
 // restart every acknowledged record is there, once, at the offset it was acknowledged with.
-import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Admin, Consumer, KafkaError, Producer } from '../../src/client/index.js';
 import { spawnBroker, type BrokerProcess } from '../helpers/broker-process.js';
-import { smallDisk, type SmallDisk } from '../helpers/tmpfs.js';
+import { fillDisk, smallDisk, type SmallDisk } from '../helpers/tmpfs.js';
 
 const disk = await smallDisk(8 * 1024 * 1024);
 const skip = 'reason' in disk ? disk.reason : null;
 if (skip) console.warn(`full-disk broker test skipped: ${skip}`);
 
 const TOPIC = 'full';
-
-function fillDisk(path: string): void {
-  const fd = openSync(path, 'a');
-  const chunk = Buffer.alloc(64 * 1024, 1);
-  try {
-    for (;;) writeSync(fd, chunk);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOSPC') throw e;
-  } finally {
-    closeSync(fd);
-  }
-}
 
 async function readAll(bootstrap: string, end: bigint): Promise<Map<bigint, string>> {
   const consumer = new Consumer({ bootstrapServers: [bootstrap] });

@@ -75,7 +75,7 @@ describe('capture files', () => {
 const OTHER_ORACLES: Record<number, { request: number[]; response: number[]; where: string }> = {
   0: { request: [9], response: [8, 9], where: 'messages/00-produce.test.ts (hand-written v8 response, v9)' },
   1: { request: [12], response: [12], where: 'messages/01-fetch.test.ts (hand-written v12)' },
-  2: { request: [4, 5, 6, 7], response: [6, 7], where: 'messages/02-list-offsets.test.ts (hand-written)' },
+  2: { request: [4, 5, 6, 7, 8, 9], response: [6, 7, 8, 9], where: 'messages/02-list-offsets.test.ts (hand-written)' },
   3: { request: [6, 7, 8, 9, 10, 11, 12], response: [6, 7, 8, 9, 10, 11, 12], where: 'messages/03-metadata.test.ts (kafkajs v6, hand-written v7-12)' },
   8: { request: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], response: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], where: 'messages/08-offset-commit.test.ts (kafkajs v0-5, hand-written v6-9)' },
   9: { request: [1, 2, 3, 4, 5, 6, 7, 8, 9], response: [1, 2, 3, 4, 5, 6, 7, 8, 9], where: 'messages/09-offset-fetch.test.ts (kafkajs v1-4, hand-written v5-9)' },

@@ -2,14 +2,14 @@
 // KAFKA_STORAGE_ERROR and leaves no trace, in memory or on disk, even when it had written
 // part of its batches; reads go on; appends succeed again once space is freed, at the next
 // offset; and a restart after a crash finds exactly the acknowledged batches.
-import { closeSync, openSync, readFileSync, statSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
+import { readFileSync, statSync, truncateSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeRecordBatch } from '../../src/protocol/records/record-batch.js';
 import { StorageError } from '../../src/storage/errors.js';
 import { logFilePath } from '../../src/storage/log-files.js';
 import type { PartitionLog } from '../../src/storage/log.js';
-import { smallDisk, type SmallDisk } from '../helpers/tmpfs.js';
+import { fillDisk, smallDisk, type SmallDisk } from '../helpers/tmpfs.js';
 import { config, makeBatch, modelBatch, openLog, readAllBatches, splitBatches, type ModelBatch } from './helpers.js';
 
 const PAGE = 4096;
@@ -19,19 +19,6 @@ const skip = 'reason' in disk ? disk.reason : disk.prefix.length > 0 ? 'no tmpfs
 if (skip) {
   console.warn(`full-disk storage test skipped: ${skip}`);
   if (!('reason' in disk)) disk.release();
-}
-
-/** Fills the file system with `filler` until ENOSPC. */
-function fillDisk(path: string): void {
-  const fd = openSync(path, 'a');
-  const chunk = Buffer.alloc(64 * 1024, 1);
-  try {
-    for (;;) writeSync(fd, chunk);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOSPC') throw e;
-  } finally {
-    closeSync(fd);
-  }
 }
 
 function appendError(log: PartitionLog, batch: Buffer): unknown {

@@ -5,10 +5,10 @@
 // `Skip getting offsets for topic-partition t-0 due to error: ..` and left out too.
 // Argument and filter problems print `Error occurred: <msg>` and exit 1, as GetOffsetShell does.
 //
-// --time earliest-local (-4) and latest-tiered (-5) need ListOffsets v8/v9 (KIP-405, KIP-1005).
-// mq's client speaks ListOffsets v1-7, so these partitions fail with UnsupportedVersionException,
-// which is what Kafka's own tool reports against a broker without those versions (mq's broker
-// has no tiered storage and serves v1-7).
+// --time earliest-local (-4) and latest-tiered (-5) need ListOffsets v8/v9 (KIP-405, KIP-1005):
+// against a broker without them those partitions fail with UnsupportedVersionException, as in
+// Kafka's tool. mq's broker has no tiered storage: earliest-local is the log start offset, and
+// latest-tiered is -1, so those partitions are left out.
 
 import { Command } from 'commander';
 import { addSharedOptions, adminConfig, bootstrapServers, loadConfigFile, type AdminClient, type CliContext, type SharedOptions } from '../context.js';
@@ -34,8 +34,6 @@ const TIME_NAMES: Readonly<Record<string, bigint>> = {
   'earliest-local': -4n,
   'latest-tiered': -5n,
 };
-/** The special timestamps mq's client cannot send (ListOffsets v8+). */
-const NEEDS_V8 = new Set([-4n, -5n]);
 
 /** One rule of --topic-partitions, or --topic with --partitions. */
 interface Rule {
@@ -127,12 +125,6 @@ async function fetchOffsets(ctx: CliContext, admin: AdminClient, rules: Rule[], 
   if (partitions.length === 0) throw fail('Could not match any topic-partitions with the specified filters');
   const skip = (tp: { topic: string; partition: number }, message: string): void =>
     void ctx.stderr.write(`Skip getting offsets for topic-partition ${tp.topic}-${tp.partition} due to error: ${message}\n`);
-  if (NEEDS_V8.has(timestamp)) {
-    for (const tp of partitions) {
-      skip(tp, `org.apache.kafka.common.errors.UnsupportedVersionException: ListOffsets with timestamp ${timestamp} needs version ${timestamp === -4n ? 8 : 9}; mq's client speaks versions 1 to 7`);
-    }
-    return [];
-  }
   const results = await admin.listOffsets(partitions.map((p) => ({ ...p, timestamp })));
   const lines: OffsetLine[] = [];
   for (const r of results) {

@@ -1,10 +1,11 @@
-// ListOffsets v1-7 against independent oracles:
+// ListOffsets v1-9 against independent oracles:
 //   v1-3   kafka-python 2.0.2 request captures; v1-5 its response captures (its v4/v5 *request*
 //          encodes CurrentLeaderEpoch as Int64, a kafka-python bug, so those are not used)
 //   v2     librdkafka 2.0.2's request as `kcat -C -o beginning` sent it
 //   v1-3   kafkajs 2.2.4 request encoders and response decoders
-//   v4     request, and v6/v7 (flexible) request and response: hex written by hand from
-//          ListOffsetsRequest.json / ListOffsetsResponse.json
+//   v4     request, and v6-9 (flexible) request and response: hex written by hand from
+//          ListOffsetsRequest.json / ListOffsetsResponse.json (v8 and v9 add no field: the same
+//          bytes as v7 but for the version in the header)
 import { describe, expect, it } from 'vitest';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, ListOffsets, MAX_TIMESTAMP, type ListOffsetsRequest, type ListOffsetsResponse } from '../../../src/protocol/messages/02-list-offsets.js';
 import {
@@ -139,9 +140,9 @@ describe('ListOffsets, hand-written from ListOffsetsRequest.json / ListOffsetsRe
     expect(decodeRequestFrame(ListOffsets, bytes).body).toEqual(value);
   });
 
-  it.each([6, 7])('request v%i (flexible)', (v) => {
+  it.each([6, 7, 8, 9])('request v%i (flexible)', (v) => {
     const bytes = sized(hex`
-      0002 000${v} 00000002 0002 ${utf8('mq')} 00   # ListOffsets v6/v7, correlation 2, client, header tags
+      0002 000${v} 00000002 0002 ${utf8('mq')} 00   # ListOffsets v6-9, correlation 2, client, header tags
       ffffffff 01                                   # ReplicaId -1, IsolationLevel 1
       02 07 ${utf8('orders')}                       # Topics: 1, Name (compact)
         02                                          #   Partitions: 1
@@ -158,7 +159,7 @@ describe('ListOffsets, hand-written from ListOffsetsRequest.json / ListOffsetsRe
     expect(decodeRequestFrame(ListOffsets, bytes).body).toEqual(value);
   });
 
-  it.each([6, 7])('response v%i (flexible)', (v) => {
+  it.each([6, 7, 8, 9])('response v%i (flexible)', (v) => {
     const bytes = sized(hex`
       00000003 00                                  # correlation 3, response header tags
       00000000                                     # ThrottleTimeMs
