@@ -58,6 +58,37 @@ async function earliest(a: Admin, topic: string): Promise<bigint> {
 }
 
 describe('retention by time', () => {
+  it('takes a retention.ms set by `mq configs --alter` at once, and keeps it across a restart', async () => {
+    const config = { 'log.retention.check.interval.ms': '200' };
+    let b = await broker(config);
+    const dir = b.dir;
+    let a = admin(b.bootstrap);
+    await a.createTopics([{ name: 'live-ret', numPartitions: 1, configs: { 'segment.bytes': '1024', 'file.delete.delay.ms': '0' } }]);
+    // An hour old: kept under the default 7 days, expired under one minute.
+    const produceOld = async (bootstrap: string, n: number) => {
+      const producer = new Producer({ bootstrapServers: [bootstrap], batchSize: 400, lingerMs: 0 });
+      try {
+        await Promise.all(Array.from({ length: n }, (_, i) => producer.send({ topic: 'live-ret', partition: 0, value: `${i}`.padEnd(100, '.'), timestamp: Date.now() - 3_600_000 })));
+      } finally {
+        await producer.close();
+      }
+    };
+    await produceOld(b.bootstrap, 100);
+    expect(await earliest(a, 'live-ret')).toBe(0n);
+    const mq = (args: string[]) => run(process.execPath, [BIN, 'configs', '--bootstrap-server', b.bootstrap, ...args], { env: { NO_COLOR: '1' } });
+    const altered = await mq(['--alter', '--entity-type', 'topics', '--entity-name', 'live-ret', '--add-config', 'retention.ms=60000']);
+    expect(altered).toMatchObject({ code: 0, stdout: 'Completed updating config for topic live-ret.\n' });
+    await waitFor('retention to apply the altered retention.ms', async () => (await earliest(a, 'live-ret')) === 100n);
+
+    await b.stop();
+    b = await broker(config, dir);
+    a = admin(b.bootstrap);
+    const described = await mq(['--describe', '--entity-type', 'topics', '--entity-name', 'live-ret']);
+    expect(described.stdout).toContain('retention.ms=60000 sensitive=false synonyms={DYNAMIC_TOPIC_CONFIG:retention.ms=60000');
+    await produceOld(b.bootstrap, 50);
+    await waitFor('retention to apply the persisted retention.ms', async () => (await earliest(a, 'live-ret')) === 150n);
+  });
+
   it('shrinks a retention.ms=10000 topic on disk within a minute and moves its earliest offset', async () => {
     const b = await broker({ 'log.retention.check.interval.ms': '200' });
     const a = admin(b.bootstrap);
