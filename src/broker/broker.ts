@@ -274,6 +274,7 @@ export class Broker {
       this.fetches.partitionGone(name, p);
       this.logs.deleteLog(name, p);
     }
+    this.coordinator.partitionsDeleted(Array.from({ length: t.partitions }, (_, partition) => ({ topic: name, partition })));
     this.log('info', `Deleted topic ${name}`);
   }
 

@@ -406,6 +406,24 @@ export class GroupCoordinator implements GroupPersistence {
   }
 
   /**
+   * Partitions that were deleted with their topic (AK GroupCoordinator.onPartitionsDeleted):
+   * every group's offsets for them get tombstones, so they neither wait for offset retention nor
+   * come back for a topic created again under the same name. A group left Empty without offsets
+   * is Dead, as after expiry.
+   */
+  partitionsDeleted(partitions: readonly TopicPartitionRef[]): void {
+    const gone = new Set(partitions.map((p) => `${p.topic}\0${p.partition}`));
+    for (const group of [...this.groups.groups.values()]) {
+      const removed: TopicPartitionRef[] = [];
+      for (const { topic, partition } of group.allOffsets()) if (gone.has(`${topic}\0${partition}`)) removed.push({ topic, partition });
+      if (removed.length === 0) continue;
+      for (const r of removed) group.removeOffset(r.topic, r.partition);
+      this.log('info', `Removed ${removed.length} offset(s) of group ${group.groupId} for deleted partitions`);
+      this.cleanupGroup(group, removed);
+    }
+  }
+
+  /**
    * Writes tombstones for offsets already removed from `group`; a group left Empty without
    * offsets is Dead: it is forgotten, and its metadata gets a tombstone unless it never had a
    * generation (an offsets-only group never wrote metadata). A failed write is logged only: the

@@ -8,6 +8,7 @@ import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscript
 import {
   CreateTopics,
   DeleteGroups,
+  DeleteTopics,
   DescribeGroups,
   FindCoordinator,
   Heartbeat,
@@ -22,6 +23,7 @@ import {
 } from '../../src/protocol/messages/index.js';
 import type { CreateTopicsResponse } from '../../src/protocol/messages/19-create-topics.js';
 import type { DeleteGroupsResponse } from '../../src/protocol/messages/42-delete-groups.js';
+import type { DeleteTopicsResponse } from '../../src/protocol/messages/20-delete-topics.js';
 import type { DescribeGroupsResponse } from '../../src/protocol/messages/15-describe-groups.js';
 import type { FindCoordinatorResponse } from '../../src/protocol/messages/10-find-coordinator.js';
 import type { HeartbeatResponse } from '../../src/protocol/messages/12-heartbeat.js';
@@ -298,6 +300,38 @@ describe('committed offsets over the wire', () => {
       { groupId: 'unknown', errorCode: ErrorCode.GROUP_ID_NOT_FOUND },
     ]);
     expect(await fetchV1(c, 'g', [['t', 1]])).toEqual([['t', 1, -1n, '', ErrorCode.NONE]]);
+  });
+
+  it("drops a deleted topic's offsets from every group, for good (AK onPartitionsDeleted)", async () => {
+    const c = await open();
+    await createTopic(c, 'gone', 2);
+    await createTopic(c, 'kept', 1);
+    await commit(c, 2, 'both', [['gone', 0, 5n], ['gone', 1, 6n], ['kept', 0, 7n]]);
+    await commit(c, 2, 'only-gone', [['gone', 1, 8n]]);
+    const deleted = await c.request<DeleteTopicsResponse>(DeleteTopics, 4, { topicNames: ['gone'], timeoutMs: 1000 });
+    expect(deleted.responses.map((r) => r.errorCode)).toEqual([ErrorCode.NONE]);
+    await createTopic(c, 'gone', 2);
+    const expectNone = async () => {
+      expect(await fetchV1(c, 'both', [['gone', 0], ['gone', 1], ['kept', 0]])).toEqual([
+        ['gone', 0, -1n, '', ErrorCode.NONE],
+        ['gone', 1, -1n, '', ErrorCode.NONE],
+        ['kept', 0, 7n, 'at 7', ErrorCode.NONE],
+      ]);
+      // A group left with no offsets is Dead: gone from the group list.
+      const listed = await c.request<ListGroupsResponse>(ListGroups, 4, { statesFilter: [], typesFilter: [] });
+      expect(listed.groups.map((g) => g.groupId).sort()).toEqual(['both']);
+    };
+    await expectNone();
+    // The tombstones are in __consumer_offsets: a restart replays them.
+    for (const x of clients.splice(0)) x.close();
+    await b.stop();
+    b = await startTestBroker(GROUP_CONFIG, b.dir);
+    const after = await open();
+    expect(await fetchV1(after, 'both', [['gone', 0], ['kept', 0]])).toEqual([
+      ['gone', 0, -1n, '', ErrorCode.NONE],
+      ['kept', 0, 7n, 'at 7', ErrorCode.NONE],
+    ]);
+    expect(await fetchV1(after, 'only-gone', [['gone', 1]])).toEqual([['gone', 1, -1n, '', ErrorCode.NONE]]);
   });
 
   it('keeps committed offsets and the group across a broker restart', async () => {
