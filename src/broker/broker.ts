@@ -12,13 +12,13 @@ import { LogCleaner } from '../storage/cleaner/log-cleaner.js';
 import { StorageError } from '../storage/errors.js';
 import { LogManager } from '../storage/log-manager.js';
 import type { PartitionLog } from '../storage/log.js';
-import { logConfigFrom, TOPIC_CONFIG_NAMES } from '../storage/log-config.js';
+import { logConfigFrom } from '../storage/log-config.js';
 import { DEFAULT_PRODUCER_ID_EXPIRATION_MS } from '../storage/producer-state.js';
 import { describeDeletion } from '../storage/retention.js';
 import { BrokerConfig } from './config.js';
 import type { BrokerConnection } from './connection.js';
 import { DelayedFetches } from './delayed-fetch.js';
-import { DynamicBrokerConfigStore, effectiveBrokerProps, type BrokerLayers } from './dynamic-config.js';
+import { DynamicBrokerConfigStore, effectiveBrokerProps, topicConfigNameProblem, type BrokerLayers } from './dynamic-config.js';
 import { LogTasks } from './log-tasks.js';
 import { invalidTopicName, ProducerIdManager, randomTopicId, TopicRegistry, type TopicMetadata } from './metadata.js';
 
@@ -83,6 +83,8 @@ export class Broker {
         const t = this.topics.get(name);
         return t && this.logConfig(t);
       },
+      onLogFailure: (log, error) =>
+        this.log('error', `[UnifiedLog partition=${log.topic}-${log.partition}, dir=${log.dir}] Error while flushing log; the log is offline until the broker restarts: ${error.message}`),
     });
     this.reconcileLogs();
     this.cleaner = new LogCleaner({
@@ -143,12 +145,14 @@ export class Broker {
   }
 
   /**
-   * Persists one level of dynamic broker configs and applies them at once: every log's config
-   * is derived again, so topics without their own override follow the new broker default.
+   * Persists one level of dynamic broker configs and applies them at once: the cleaner takes
+   * its log.cleaner.* settings again, and every log's config is derived again, so topics
+   * without their own override follow the new broker default.
    */
   setDynamicBrokerConfigs(level: 'broker' | 'default', configs: Record<string, string>): void {
     this.dynamicConfigs.set(level, configs);
     this._config = new BrokerConfig(effectiveBrokerProps(this.configLayers()));
+    this.cleaner.updateConfig(this._config.cleanerConfig());
     for (const t of this.topics.all()) this.refreshLogConfigs(t);
   }
 
@@ -225,7 +229,8 @@ export class Broker {
       );
     }
     for (const key of Object.keys(configs)) {
-      if (!TOPIC_CONFIG_NAMES.has(key)) throw new TopicError(ErrorCode.INVALID_CONFIG, `Unknown topic config name: ${key}`);
+      const problem = topicConfigNameProblem(key);
+      if (problem) throw new TopicError(ErrorCode.INVALID_CONFIG, problem);
     }
     try {
       logConfigFrom({ ...this.config.topicDefaults(), ...configs });
@@ -280,7 +285,8 @@ export class Broker {
 
   /** A retention pass (log-manager.ts cleanupLogs), logged in Kafka's words. */
   cleanupLogs(): void {
-    for (const { log, deleted, error } of this.logs.cleanupLogs()) {
+    // The log being compacted waits for the next pass: the cleaner reads its segments by path.
+    for (const { log, deleted, error } of this.logs.cleanupLogs(this.cleaner.cleaning)) {
       const prefix = `[UnifiedLog partition=${log.topic}-${log.partition}, dir=${log.dir}]`;
       if (error) this.log('error', `${prefix} Error while deleting old segments: ${error.message}`);
       for (const s of deleted) {
@@ -289,11 +295,21 @@ export class Broker {
     }
   }
 
-  close(): void {
+  /**
+   * Stops the background tasks; resolves once a log cleaner pass in flight has given up and
+   * removed its files, so that after close() nothing of this broker touches the log dirs (a new
+   * broker may be started on them). The server awaits it before close().
+   */
+  stopBackgroundTasks(): Promise<void> {
     clearInterval(this.retentionCheck);
     clearInterval(this.producerExpiration);
-    this.cleaner.stop();
     this.logTasks.close();
+    return this.cleaner.stop();
+  }
+
+  /** Closes everything at once; a cleaner pass still in flight abandons its work when it next looks (see stopBackgroundTasks). */
+  close(): void {
+    void this.stopBackgroundTasks();
     this.coordinator.close();
     this.fetches.closeAll();
     this.logs.close();

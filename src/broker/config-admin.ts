@@ -12,7 +12,7 @@
 
 import { ErrorCode } from '../protocol/error-codes.js';
 import { LogConfigError, StorageError } from '../storage/errors.js';
-import { logConfigFrom, TOPIC_CONFIG_NAMES } from '../storage/log-config.js';
+import { logConfigFrom } from '../storage/log-config.js';
 import type { Broker } from './broker.js';
 import { BrokerConfig, ConfigError } from './config.js';
 import {
@@ -23,6 +23,7 @@ import {
   invalidBrokerValue,
   nonDynamicBrokerConfigs,
   ResourceType,
+  topicConfigNameProblem,
   type ConfigEntryView,
   type ConfigInfo,
   type Props,
@@ -40,7 +41,8 @@ export class ConfigResourceError extends Error {
   }
 }
 
-const TYPE_NAMES: Readonly<Record<number, string>> = { 1: 'UNKNOWN', 2: 'TOPIC', 3: 'GROUP', 4: 'BROKER', 8: 'BROKER_LOGGER', 16: 'CLIENT_METRICS' };
+/** AK ConfigResource.Type ids; any other id is UNKNOWN. */
+const TYPE_NAMES: Readonly<Record<number, string>> = { 0: 'UNKNOWN', 2: 'TOPIC', 4: 'BROKER', 8: 'BROKER_LOGGER', 16: 'CLIENT_METRICS', 32: 'GROUP' };
 
 /** A resource: a topic, this broker (its node id), or the cluster-wide broker default (""). */
 type Target = { kind: 'topic'; name: string } | { kind: 'broker'; level: 'broker' | 'default' };
@@ -62,7 +64,7 @@ function resolve(broker: Broker, resourceType: number, name: string, describing:
     }
     return { kind: 'broker', level: 'broker' };
   }
-  throw new ConfigResourceError(ErrorCode.INVALID_REQUEST, `Unsupported resource type: ${TYPE_NAMES[resourceType] ?? resourceType}`);
+  throw new ConfigResourceError(ErrorCode.INVALID_REQUEST, `Unsupported resource type: ${TYPE_NAMES[resourceType] ?? 'UNKNOWN'}`);
 }
 
 /**
@@ -91,7 +93,8 @@ function brokerResourceName(broker: Broker, level: 'broker' | 'default'): string
 
 function validateTopic(broker: Broker, configs: Props): void {
   for (const key of Object.keys(configs)) {
-    if (!TOPIC_CONFIG_NAMES.has(key)) throw new ConfigResourceError(ErrorCode.INVALID_CONFIG, `Unknown topic config name: ${key}`);
+    const problem = topicConfigNameProblem(key);
+    if (problem) throw new ConfigResourceError(ErrorCode.INVALID_CONFIG, problem);
   }
   try {
     logConfigFrom({ ...broker.config.topicDefaults(), ...configs });

@@ -48,8 +48,8 @@ interface TopicConfigDef {
 
 /**
  * Kafka's topic configs as DescribeConfigs describes them. The set served is the one storage
- * knows (log-config.ts TOPIC_CONFIG_NAMES); the cleaner's entries are here ahead of it, and a
- * name storage adds without an entry here is reported as a STRING without broker synonym.
+ * knows (log-config.ts TOPIC_CONFIG_NAMES); a name storage adds without an entry here is
+ * reported as a STRING without broker synonym.
  */
 const TOPIC_CONFIGS: Readonly<Record<keyof LogConfig, TopicConfigDef> & Record<string, TopicConfigDef>> = {
   'cleanup.policy': { type: 'LIST', broker: 'log.cleanup.policy', doc: 'delete: old segments are removed by retention; compact: only the latest record of each key is kept; both may be given.' },
@@ -65,13 +65,43 @@ const TOPIC_CONFIGS: Readonly<Record<keyof LogConfig, TopicConfigDef> & Record<s
   'segment.bytes': { type: 'INT', broker: 'log.segment.bytes', doc: 'Size at which a new log segment is started.' },
   'segment.index.bytes': { type: 'INT', broker: 'log.index.size.max.bytes', doc: 'Size of the offset and time index files of a segment.' },
   'segment.ms': { type: 'LONG', broker: 'log.roll.ms', doc: 'Time after which a new log segment is started even if the current one is not full.' },
-  'segment.jitter.ms': { type: 'LONG', broker: 'log.roll.jitter.ms', doc: 'Largest random amount subtracted from segment.ms, so that segments do not all roll at once.' },
   'delete.retention.ms': { type: 'LONG', broker: 'log.cleaner.delete.retention.ms', doc: 'How long tombstones are kept in a compacted topic after cleaning.' },
   'min.compaction.lag.ms': { type: 'LONG', broker: 'log.cleaner.min.compaction.lag.ms', doc: 'Shortest time a record stays uncompacted.' },
-  'max.compaction.lag.ms': { type: 'LONG', broker: 'log.cleaner.max.compaction.lag.ms', doc: 'Longest time a record may stay uncompacted.' },
   'min.cleanable.dirty.ratio': { type: 'DOUBLE', broker: 'log.cleaner.min.cleanable.ratio', doc: 'Share of the log that must be uncleaned before the cleaner compacts it.' },
   'file.delete.delay.ms': { type: 'LONG', broker: 'log.segment.delete.delay.ms', doc: 'Wait before a deleted segment file is removed from disk.' },
 };
+
+/**
+ * Kafka topic configs (AK TopicConfig, 3.x) mq does not implement. They are refused like unknown
+ * names, INVALID_CONFIG, but saying what they are rather than claiming Kafka has no such config.
+ */
+const UNSUPPORTED_TOPIC_CONFIGS: ReadonlySet<string> = new Set([
+  'compression.gzip.level',
+  'compression.lz4.level',
+  'compression.zstd.level',
+  'follower.replication.throttled.replicas',
+  'leader.replication.throttled.replicas',
+  'local.retention.bytes',
+  'local.retention.ms',
+  'max.compaction.lag.ms',
+  'message.downconversion.enable',
+  'message.format.version',
+  'message.timestamp.after.max.ms',
+  'message.timestamp.before.max.ms',
+  'message.timestamp.difference.max.ms',
+  'preallocate',
+  'remote.log.copy.disable',
+  'remote.log.delete.on.disable',
+  'remote.storage.enable',
+  'segment.jitter.ms',
+  'unclean.leader.election.enable',
+]);
+
+/** Why a topic config name cannot be set, or null for a name mq implements. */
+export function topicConfigNameProblem(name: string): string | null {
+  if (TOPIC_CONFIG_NAMES.has(name)) return null;
+  return UNSUPPORTED_TOPIC_CONFIGS.has(name) ? `Topic config ${name} is not supported by mq` : `Unknown topic config name: ${name}`;
+}
 
 /** Which broker configs AlterConfigs may change, and at which level. */
 type Dynamic = 'no' | 'cluster';
@@ -86,8 +116,11 @@ const b = (type: ConfigTypeName, dynamic: Dynamic, doc: string): BrokerConfigDef
 
 /**
  * The broker configs mq knows. `cluster` marks Kafka's dynamically updatable ones (AK
- * DynamicBrokerConfig.ALL_DYNAMIC_CONFIGS: DynamicLogConfig, DynamicProducerStateManagerConfig)
- * that mq also applies live; all of them may be set per broker or as the cluster default.
+ * DynamicBrokerConfig.ALL_DYNAMIC_CONFIGS: DynamicLogConfig, DynamicProducerStateManagerConfig,
+ * LogCleaner.ReconfigurableConfigs) that mq also applies live; all of them may be set per broker
+ * or as the cluster default. Settings mq never reads (one cleaner, no I/O throttle, no roll
+ * jitter, no maximum compaction lag) are `no`: refused ("Cannot update these configs
+ * dynamically") and described read-only, rather than accepted and ignored.
  */
 const BROKER_CONFIGS: Readonly<Record<string, BrokerConfigDef>> = {
   'advertised.listeners': b('STRING', 'no', 'Listeners clients are told to connect to.'),
@@ -105,13 +138,13 @@ const BROKER_CONFIGS: Readonly<Record<string, BrokerConfigDef>> = {
   'log.cleaner.dedupe.buffer.size': b('LONG', 'cluster', 'Memory the cleaner uses to index keys.'),
   'log.cleaner.delete.retention.ms': b('LONG', 'cluster', 'Default delete.retention.ms of topics.'),
   'log.cleaner.enable': b('BOOLEAN', 'no', 'Whether the cleaner runs.'),
-  'log.cleaner.io.buffer.load.factor': b('DOUBLE', 'cluster', 'How full the cleaner\'s key index may get.'),
-  'log.cleaner.io.buffer.size': b('INT', 'cluster', 'I/O buffer size of the cleaner.'),
-  'log.cleaner.io.max.bytes.per.second': b('DOUBLE', 'cluster', 'I/O throttle of the cleaner.'),
-  'log.cleaner.max.compaction.lag.ms': b('LONG', 'cluster', 'Default max.compaction.lag.ms of topics.'),
+  'log.cleaner.io.buffer.load.factor': b('DOUBLE', 'no', 'How full the cleaner\'s key index may get (not read: mq uses Kafka\'s default).'),
+  'log.cleaner.io.buffer.size': b('INT', 'no', 'I/O buffer size of the cleaner (not read by mq).'),
+  'log.cleaner.io.max.bytes.per.second': b('DOUBLE', 'no', 'I/O throttle of the cleaner (not read: mq does not throttle).'),
+  'log.cleaner.max.compaction.lag.ms': b('LONG', 'no', 'Default max.compaction.lag.ms of topics (not read: mq does not implement it).'),
   'log.cleaner.min.cleanable.ratio': b('DOUBLE', 'cluster', 'Default min.cleanable.dirty.ratio of topics.'),
   'log.cleaner.min.compaction.lag.ms': b('LONG', 'cluster', 'Default min.compaction.lag.ms of topics.'),
-  'log.cleaner.threads': b('INT', 'cluster', 'Number of cleaner threads.'),
+  'log.cleaner.threads': b('INT', 'no', 'Number of cleaner threads (not read: mq runs one cleaner).'),
   'log.cleanup.policy': b('LIST', 'cluster', 'Default cleanup.policy of topics.'),
   'log.dir': b('STRING', 'no', 'Log directory, used when log.dirs is not set.'),
   'log.dirs': b('STRING', 'no', 'Log directories.'),
@@ -127,7 +160,7 @@ const BROKER_CONFIGS: Readonly<Record<string, BrokerConfigDef>> = {
   'log.retention.ms': b('LONG', 'cluster', 'Default retention.ms of topics.'),
   'log.roll.hours': b('INT', 'no', 'Default segment.ms of topics in hours, below log.roll.ms.'),
   'log.roll.jitter.hours': b('INT', 'no', 'Default segment.jitter.ms of topics in hours, below log.roll.jitter.ms.'),
-  'log.roll.jitter.ms': b('LONG', 'cluster', 'Default segment.jitter.ms of topics.'),
+  'log.roll.jitter.ms': b('LONG', 'no', 'Default segment.jitter.ms of topics (not read: mq does not implement it).'),
   'log.roll.ms': b('LONG', 'cluster', 'Default segment.ms of topics.'),
   'log.segment.bytes': b('INT', 'cluster', 'Default segment.bytes of topics.'),
   'log.segment.delete.delay.ms': b('LONG', 'cluster', 'Default file.delete.delay.ms of topics.'),

@@ -59,6 +59,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
     }
   } catch (e) {
     for (const s of servers) s.close();
+    await broker.stopBackgroundTasks();
     broker.close();
     const err = e as NodeJS.ErrnoException;
     throw new ConfigError(`cannot listen on ${config.props.listeners}: ${err.code ?? err.message}`, { cause: e });
@@ -85,6 +86,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
         broker.fetches.closeAll();
         for (const c of [...broker.connections]) c.close();
         await Promise.all(closed);
+        await broker.stopBackgroundTasks();
         broker.close();
         logger('info', `[KafkaServer id=${broker.nodeId}] shut down completed`);
       })();

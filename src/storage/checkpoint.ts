@@ -13,6 +13,7 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { StorageError } from './errors.js';
+import { fsyncDirectory } from './file-io.js';
 import { partitionDirName, TMP_SUFFIX } from './log-files.js';
 
 const CHECKPOINT_VERSION = 0;
@@ -20,8 +21,13 @@ const CHECKPOINT_VERSION = 0;
 /**
  * Replaces `path` with `data` so that a crash leaves the old or the new file, never a torn one:
  * write `<path>.tmp`, fsync it, rename over `path`, fsync the directory so the rename is durable.
+ * Throws KAFKA_STORAGE_ERROR when the old file is still in place. Once the rename is done the
+ * new content is what readers and the next start see, so a failure of the directory fsync
+ * alone does not throw (a caller would keep its old state in memory against the new one on
+ * disk): it is returned, for the caller to log; only a power loss could then bring the old
+ * file back. Returns null when everything is durable.
  */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+export function writeFileAtomic(path: string, data: string | Uint8Array): StorageError | null {
   const tmp = path + TMP_SUFFIX;
   try {
     const fd = openSync(tmp, 'w');
@@ -33,19 +39,14 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
       closeSync(fd);
     }
     renameSync(tmp, path);
-    fsyncDirectory(dirname(path));
   } catch (e) {
     throw new StorageError('KAFKA_STORAGE_ERROR', `unable to write ${path}: ${(e as Error).message}`, { cause: e });
   }
-}
-
-/** Makes creations, renames and removals in `dir` durable. */
-export function fsyncDirectory(dir: string): void {
-  const fd = openSync(dir, 'r');
   try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    fsyncDirectory(dirname(path));
+    return null;
+  } catch (e) {
+    return new StorageError('KAFKA_STORAGE_ERROR', `wrote ${path} but could not fsync its directory, so the new file may not survive a power loss: ${(e as Error).message}`, { cause: e });
   }
 }
 
@@ -62,8 +63,9 @@ export function formatOffsetCheckpoint(entries: readonly CheckpointEntry[]): str
   return lines.join('\n') + '\n';
 }
 
-export function writeOffsetCheckpoint(path: string, entries: readonly CheckpointEntry[]): void {
-  writeFileAtomic(path, formatOffsetCheckpoint(entries));
+/** As writeFileAtomic: throws if the old file stays, returns a directory fsync failure. */
+export function writeOffsetCheckpoint(path: string, entries: readonly CheckpointEntry[]): StorageError | null {
+  return writeFileAtomic(path, formatOffsetCheckpoint(entries));
 }
 
 /** Offsets by partition directory name (`<topic>-<partition>`); empty when the file does not exist. */

@@ -2,7 +2,7 @@
 // write lands in the page cache in microseconds, and a single writer per partition on the
 // event loop needs no locks and no in-flight bookkeeping (see log.ts).
 
-import { fsync, readSync, writeSync } from 'node:fs';
+import { closeSync, fsync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 
 /** Writes all of `data` at `position` (write(2) may write less than asked, e.g. near a full disk). */
@@ -20,19 +20,36 @@ export function fsyncAsync(fd: number): Promise<void> {
   return new Promise((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve())));
 }
 
-/** fsync of a directory (its entries: files created, renamed, removed), off the event loop; a directory gone meanwhile is not an error. */
-export async function fsyncDirectoryAsync(dir: string): Promise<void> {
-  let handle;
+/** Makes creations, renames and removals in `dir` durable (synchronously). */
+export function fsyncDirectory(dir: string): void {
+  const fd = openSync(dir, 'r');
   try {
-    handle = await open(dir, 'r');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw e;
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
+}
+
+/**
+ * fsync of a file or directory by path, off the event loop: for fsyncs nobody should wait on
+ * (tens of milliseconds on a busy disk), such as the log cleaner's.
+ */
+export async function fsyncPathAsync(path: string): Promise<void> {
+  const handle = await open(path, 'r');
   try {
     await handle.sync();
   } finally {
     await handle.close();
+  }
+}
+
+/** fsyncDirectory off the event loop; a directory gone meanwhile (its log deleted) is not an error. */
+export async function fsyncDirectoryAsync(dir: string): Promise<void> {
+  try {
+    await fsyncPathAsync(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
   }
 }
 

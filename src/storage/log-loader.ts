@@ -28,7 +28,7 @@ import { completeSegmentSwaps } from './cleaner/segment-swap.js';
 import type { LogConfig } from './log-config.js';
 import { indexFilePath, isTransientFile, LOG_SUFFIX, logFilePath, offsetFromFileName, timeIndexFilePath } from './log-files.js';
 import { LogSegment } from './log-segment.js';
-import { PartitionLog } from './log.js';
+import { PartitionLog, type LogFailureListener } from './log.js';
 import { DEFAULT_PRODUCER_ID_EXPIRATION_MS, ProducerStateManager, SNAPSHOT_SUFFIX } from './producer-state.js';
 
 export interface LoadLogOptions {
@@ -46,6 +46,8 @@ export interface LoadLogOptions {
   /** producer.id.expiration.ms; default DEFAULT_PRODUCER_ID_EXPIRATION_MS. */
   producerIdExpirationMs?: number;
   clock: () => number;
+  /** Told once when the log goes offline (PartitionLogInit.onFailure). */
+  onFailure?: LogFailureListener;
 }
 
 export function loadPartitionLog(opts: LoadLogOptions): PartitionLog {
@@ -124,6 +126,7 @@ export function loadPartitionLog(opts: LoadLogOptions): PartitionLog {
     recoveryPoint,
     producerState,
     clock: opts.clock,
+    onFailure: opts.onFailure,
   });
 }
 

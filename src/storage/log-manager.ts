@@ -25,12 +25,13 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatOffsetCheckpoint, fsyncDirectory, readOffsetCheckpoint, writeFileAtomic, writeOffsetCheckpoint, type CheckpointEntry } from './checkpoint.js';
+import { formatOffsetCheckpoint, readOffsetCheckpoint, writeFileAtomic, writeOffsetCheckpoint, type CheckpointEntry } from './checkpoint.js';
 import { StorageError } from './errors.js';
+import { fsyncDirectory } from './file-io.js';
 import type { LogConfig } from './log-config.js';
 import { deleteDirName, isDeleteDirName, parsePartitionDirName, partitionDirName } from './log-files.js';
 import { loadPartitionLog } from './log-loader.js';
-import type { DeletedSegments, PartitionLog } from './log.js';
+import type { DeletedSegments, LogFailureListener, PartitionLog } from './log.js';
 
 export const CLEAN_SHUTDOWN_FILE = '.kafka_cleanshutdown';
 export const RECOVERY_POINT_CHECKPOINT_FILE = 'recovery-point-offset-checkpoint';
@@ -46,6 +47,8 @@ export interface LogManagerOptions {
   /** producer.id.expiration.ms: idle producers are forgotten after it (see removeExpiredProducers). */
   producerIdExpirationMs?: number;
   clock?: () => number;
+  /** Told once per log that goes offline after a failed fsync (PartitionLog.failed), to be logged. */
+  onLogFailure?: LogFailureListener;
 }
 
 /** One log's share of a retention pass: what it deleted, or why it could not. */
@@ -107,6 +110,7 @@ export class LogManager {
     private readonly defaults: LogConfig,
     clock: (() => number) | undefined,
     private readonly producerIdExpirationMs: number | undefined,
+    private readonly onLogFailure: LogFailureListener | undefined,
   ) {
     if (logDirs.length === 0) throw new StorageError('KAFKA_STORAGE_ERROR', 'log.dirs is empty');
     this.clock = clock ?? Date.now;
@@ -114,7 +118,7 @@ export class LogManager {
 
   /** Loads (and after a crash, recovers) every partition directory in every log dir. */
   static open(opts: LogManagerOptions): LogManager {
-    const manager = new LogManager(opts.logDirs, opts.defaults, opts.clock, opts.producerIdExpirationMs);
+    const manager = new LogManager(opts.logDirs, opts.defaults, opts.clock, opts.producerIdExpirationMs, opts.onLogFailure);
     for (const dir of opts.logDirs) manager.loadDir(dir, opts.configFor);
     return manager;
   }
@@ -147,6 +151,7 @@ export class LogManager {
         logStartOffset: logStartOffsets.get(entry.name) ?? 0n,
         producerIdExpirationMs: this.producerIdExpirationMs,
         clock: this.clock,
+        onFailure: this.onLogFailure,
       });
       this.byName.set(entry.name, { log, dir });
     }
@@ -172,7 +177,7 @@ export class LogManager {
       if (e instanceof StorageError) throw e;
       throw new StorageError('KAFKA_STORAGE_ERROR', `unable to create ${path}: ${(e as Error).message}`, { cause: e });
     }
-    const log = loadPartitionLog({ dir: path, topic, partition, topicId, config, cleanShutdown: true, recoveryPoint: 0n, logStartOffset: 0n, producerIdExpirationMs: this.producerIdExpirationMs, clock: this.clock });
+    const log = loadPartitionLog({ dir: path, topic, partition, topicId, config, cleanShutdown: true, recoveryPoint: 0n, logStartOffset: 0n, producerIdExpirationMs: this.producerIdExpirationMs, clock: this.clock, onFailure: this.onLogFailure });
     this.byName.set(name, { log, dir });
     return log;
   }
@@ -284,22 +289,25 @@ export class LogManager {
   /**
    * One retention pass over every log (AK LogManager.cleanupLogs): each deletes what its own
    * current config says is expired (retention.ts). A log that fails is reported and the others
-   * carry on. Returns the logs that deleted something or failed.
+   * carry on. `skip` names a log to leave alone this pass: the one the log cleaner is working
+   * on, whose segments it reads by path (AK LogCleanerManager keeps such logs out of
+   * deletableLogs). Returns the logs that deleted something or failed.
    */
-  cleanupLogs(): RetentionOutcome[] {
+  cleanupLogs(skip?: PartitionLog | null): RetentionOutcome[] {
     const now = this.clock();
     const outcomes: RetentionOutcome[] = [];
     for (const { log } of this.byName.values()) {
+      if (log === skip) continue;
       try {
-        const { segments, files } = log.deleteOldSegments(now);
-        if (segments.length === 0) continue;
-        this.deleteLater(files, log.config['file.delete.delay.ms']);
-        outcomes.push({ log, deleted: segments });
+        const { segments, files, error } = log.deleteOldSegments(now);
+        if (files.length > 0) this.deleteLater(files, log.config['file.delete.delay.ms']);
+        if (segments.length > 0 || error) outcomes.push(error ? { log, deleted: segments, error } : { log, deleted: segments });
       } catch (e) {
         if (!(e instanceof StorageError)) throw e;
         outcomes.push({ log, deleted: [], error: e });
       }
     }
+    // Whenever a log start moved, failure or not: the next start must not bring those segments' offsets back.
     if (outcomes.some((o) => o.deleted.length > 0)) this.checkpointLogStartOffsets();
     return outcomes;
   }
@@ -315,16 +323,28 @@ export class LogManager {
 
   /**
    * Clean shutdown: every log is flushed and closed, the checkpoints written, and only then the
-   * clean-shutdown marker, so the next start trusts the indexes.
+   * clean-shutdown marker, so the next start trusts the indexes. A dir holding a log that is
+   * offline (a failed fsync, at close or before) gets no marker: its logs are re-validated from
+   * their recovery points at the next start.
    */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const { log } of this.byName.values()) log.close();
+    const unclean = new Set<string>();
+    for (const { log, dir } of this.byName.values()) {
+      try {
+        log.close();
+      } catch (e) {
+        // Not closed cleanly (a failed flush also took the log offline): the others still close.
+        if (!(e instanceof StorageError)) throw e;
+        unclean.add(dir);
+      }
+      if (log.failed) unclean.add(dir);
+    }
     for (const files of this.pendingDeletes) removeFiles(files);
     this.pendingDeletes.clear();
     this.checkpoint();
-    for (const dir of this.logDirs) writeFileAtomic(join(dir, CLEAN_SHUTDOWN_FILE), '');
+    for (const dir of this.logDirs) if (!unclean.has(dir)) writeFileAtomic(join(dir, CLEAN_SHUTDOWN_FILE), '');
     this.byName.clear();
   }
 }

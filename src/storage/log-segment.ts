@@ -481,16 +481,30 @@ export class LogSegment {
 
   /**
    * Closes the segment and renames its three files with the `.deleted` suffix (AK
-   * LocalLog.deleteSegmentFiles); returns the new paths, which the caller removes after
-   * file.delete.delay.ms. Closing at once is safe: reads are synchronous and copy out of the
-   * file, so once the segment has left its log no read can be part-way through it.
+   * LocalLog.deleteSegmentFiles); appends the new paths to `renamed` as they are made, for the
+   * caller to remove after file.delete.delay.ms, and throws the first failure after trying
+   * every file. Closing at once is safe: the log's reads are synchronous and copy out
+   * of the file, so once the segment has left its log none can be part-way through it. The log
+   * cleaner reads by path with its own descriptors: a pass checks the segment is still in its
+   * log after opening it, and retention does not run on a log while it is being cleaned.
    */
-  closeAndMarkDeleted(): string[] {
-    this.close();
-    return [this.logPath, this.offsetIndex.path, this.timeIndex.path].map((path) => {
-      renameSync(path, path + DELETED_SUFFIX);
-      return path + DELETED_SUFFIX;
-    });
+  closeAndMarkDeleted(renamed: string[]): void {
+    let first: unknown = null;
+    try {
+      this.close();
+    } catch (e) {
+      first = e;
+    }
+    // Each file on its own: one that fails does not keep the others from going.
+    for (const path of [this.logPath, this.offsetIndex.path, this.timeIndex.path]) {
+      try {
+        renameSync(path, path + DELETED_SUFFIX);
+        renamed.push(path + DELETED_SUFFIX);
+      } catch (e) {
+        first ??= e;
+      }
+    }
+    if (first !== null) throw first;
   }
 
   /** Closes and removes the segment's three files (the names go at once, the descriptors after any flushAsync). */

@@ -12,7 +12,7 @@
 // rewritten in place (bytes 0-7, outside the CRC), and the bytes are written as received;
 // records inside a batch are never decoded (except on a topic whose compression.type names a
 // codec: see withTopicCompression, and on compacted topics, whose records must have keys:
-// cleaner/record-keys.ts). The log cleaner (cleaner/) rewrites inactive segments and swaps them
+// record-keys.ts). The log cleaner (cleaner/) rewrites inactive segments and swaps them
 // in through replaceSegments. Fetch path: whole batches are read from the file into one
 // buffer and handed back as they are.
 //
@@ -29,11 +29,15 @@
 // the page cache) but not a power loss, unless flush.messages asks for an fsync. Callers must
 // not call into a log from worker threads. Retention (deleteOldSegments) removes segments
 // between calls, never during one, which is why it may close a removed segment's files at once.
-// The one asynchronous operation is flushInBackground, whose fsyncs run on libuv's thread pool
-// while appends go on.
+// Two things run asynchronously beside the calls: flushInBackground, whose fsyncs run on libuv's
+// thread pool (on the segments' own descriptors) while appends go on, and a log cleaner pass,
+// which reads inactive segments by path between its slices. Retention skips the log the cleaner
+// is working on (LogManager.cleanupLogs), and the pass checks that each segment is still in the
+// log before and after opening it and gives up once the log is closed (cleaner/cleaner.ts).
 
 import { existsSync, renameSync } from 'node:fs';
 import {
+  ATTR_COMPRESSION_MASK,
   ATTR_CONTROL,
   ATTRIBUTES_OFFSET,
   BASE_OFFSET_OFFSET,
@@ -49,16 +53,15 @@ import {
   verifyBatchCrc,
 } from '../protocol/records/record-batch.js';
 import { DecodeError } from '../protocol/reader.js';
-import { UnsupportedCompressionError } from '../protocol/records/compression.js';
+import { compressionName, UnsupportedCompressionError } from '../protocol/records/compression.js';
 import { recompressBatches } from '../protocol/records/recompress.js';
-import { checkRecordKeys } from './cleaner/record-keys.js';
-import { fsyncDirectory } from './checkpoint.js';
 import { StorageError } from './errors.js';
-import { fsyncDirectoryAsync } from './file-io.js';
+import { fsyncDirectory, fsyncDirectoryAsync } from './file-io.js';
 import type { LogConfig } from './log-config.js';
 import { DELETED_SUFFIX } from './log-files.js';
 import { LogSegment, type SegmentMark } from './log-segment.js';
 import { hasProducerId, readProducerBatchHeader, snapshotFilePath, type BatchMetadata, type PendingProducerBatch, type ProducerStateManager } from './producer-state.js';
+import { checkRecordKeys } from './record-keys.js';
 import { planRetention, type DeletionReason } from './retention.js';
 import type { TimestampOffset } from './time-index.js';
 
@@ -97,11 +100,16 @@ export interface ReadResult {
 
 export type AppendListener = (log: PartitionLog) => void;
 
+/** Told when a log goes offline after a failed fsync (see PartitionLog.failed). */
+export type LogFailureListener = (log: PartitionLog, error: StorageError) => void;
+
 /** What one retention pass removed: the segments, and their files now carrying the `.deleted` suffix. */
 export interface DeletedSegments {
   segments: Array<{ baseOffset: bigint; size: number; reason: DeletionReason }>;
   /** To be removed after file.delete.delay.ms (log-manager.ts); startup removes any left over. */
   files: string[];
+  /** The first file that could not be closed or renamed; the segments are gone from the log all the same. */
+  error?: StorageError;
 }
 
 export interface PartitionLogInit {
@@ -117,6 +125,7 @@ export interface PartitionLogInit {
   /** Loaded up to the log end offset. */
   producerState: ProducerStateManager;
   clock: () => number;
+  onFailure?: LogFailureListener;
 }
 
 /**
@@ -138,7 +147,9 @@ export class PartitionLog {
   private _logStartOffset: bigint;
   private _highWatermark: bigint;
   private _recoveryPoint: bigint;
-  private closed = false;
+  private _closed = false;
+  private _failed: StorageError | null = null;
+  private readonly onFailure: LogFailureListener | undefined;
   private _lastFlushTime: number;
   /** Background flushes run one at a time, in order (see flushInBackground). */
   private flushQueue: Promise<void> = Promise.resolve();
@@ -153,6 +164,7 @@ export class PartitionLog {
     this.segments = init.segments;
     this.producerState = init.producerState;
     this.clock = init.clock;
+    this.onFailure = init.onFailure;
     this._logStartOffset = init.logStartOffset;
     this._recoveryPoint = init.recoveryPoint;
     this._lastFlushTime = init.clock();
@@ -187,6 +199,29 @@ export class PartitionLog {
   /** Equal to the high watermark until transactions hold it back. */
   get lastStableOffset(): bigint {
     return this._highWatermark;
+  }
+
+  /** True once close() ran (the broker shut down, or the log was deleted): its files are not to be touched. */
+  get closed(): boolean {
+    return this._closed;
+  }
+
+  /**
+   * The failure that took the log offline, or null. A failed fsync is final (AK marks the log
+   * dir offline): on Linux it reports EIO once and the kernel then considers the lost pages
+   * clean, so a later fsync that succeeds proves nothing about them. From then on appends fail
+   * with KAFKA_STORAGE_ERROR, the recovery point stays where the last good fsync left it, and
+   * close neither flushes nor snapshots, and the log manager writes no clean-shutdown marker for
+   * the dir, so the next start re-validates everything past the recovery point.
+   */
+  get failed(): StorageError | null {
+    return this._failed;
+  }
+
+  private markFailed(error: StorageError): void {
+    if (this._failed) return;
+    this._failed = error;
+    this.onFailure?.(this, error);
   }
 
   get recoveryPoint(): bigint {
@@ -226,7 +261,7 @@ export class PartitionLog {
    */
   replaceSegments(old: readonly LogSegment[], install: () => LogSegment): boolean {
     const at = this.segments.indexOf(old[0]!);
-    if (this.closed || at < 0 || at + old.length >= this.segments.length) return false;
+    if (this._closed || at < 0 || at + old.length >= this.segments.length) return false;
     if (old.some((s, i) => this.segments[at + i] !== s)) return false;
     const replacement = install();
     for (const s of old) s.close();
@@ -253,6 +288,7 @@ export class PartitionLog {
    * writes nothing. Throws StorageError naming the Kafka error.
    */
   append(received: Buffer): AppendResult {
+    if (this._failed) throw this.offline();
     if (this.validate(received)) {
       const duplicate = this.checkProducers(received);
       if (duplicate) return this.duplicateResult(duplicate);
@@ -371,7 +407,7 @@ export class PartitionLog {
 
   /**
    * Header-level checks of every batch (AK LogValidator / ByteBufferLogInputStream), no record
-   * decoding except the key check of compacted topics (cleaner/record-keys.ts). Returns whether
+   * decoding except the key check of compacted topics (record-keys.ts). Returns whether
    * any batch carries a producer id.
    */
   private validate(records: Buffer): boolean {
@@ -397,8 +433,16 @@ export class PartitionLog {
       if (count <= 0 || lastOffsetDelta !== count - 1) {
         throw new StorageError('INVALID_RECORD', `record batch at position ${pos} has ${count} records but last offset delta ${lastOffsetDelta} (${where})`);
       }
-      if ((records.readInt16BE(pos + ATTRIBUTES_OFFSET) & ATTR_CONTROL) !== 0) {
+      const attributes = records.readInt16BE(pos + ATTRIBUTES_OFFSET);
+      if ((attributes & ATTR_CONTROL) !== 0) {
         throw new StorageError('INVALID_RECORD', `clients may not write control batches (${where})`);
+      }
+      // Codec ids 5-7 name no codec: Kafka refuses the batch (CompressionType.forId throws), and
+      // no reader could decompress it.
+      try {
+        compressionName(attributes & ATTR_COMPRESSION_MASK);
+      } catch (e) {
+        throw new StorageError('UNSUPPORTED_COMPRESSION_TYPE', `record batch at position ${pos} has unknown compression type id ${attributes & ATTR_COMPRESSION_MASK} (${where})`, { cause: e });
       }
       if (compacted) checkRecordKeys(records, pos, where);
       if (hasProducerId(records, pos)) producers = true;
@@ -453,9 +497,8 @@ export class PartitionLog {
    * unclean restart re-validates only the tail written since the last roll. The fsync runs on
    * libuv's thread pool rather than in a deferred task on the event loop: fsyncing a segment of
    * up to segment.bytes of dirty pages can take seconds, and no append or fetch should wait
-   * for it. A failed fsync leaves the recovery point where it was, which only makes the next
-   * unclean start re-validate more, so nothing here waits for the outcome (Kafka would take
-   * the log dir offline).
+   * for it. Nothing here waits for the outcome: a failed fsync takes the log offline (see
+   * `failed`), and the log manager's listener reports it.
    */
   private roll(now: number): LogSegment {
     this.active.onBecomeInactiveSegment();
@@ -574,21 +617,30 @@ export class PartitionLog {
     if (reasons.length === 0) return { segments: [], files: [] };
     try {
       if (reasons.length === this.segments.length) this.roll(now);
-      const doomed = this.segments.splice(0, reasons.length);
-      this.incrementLogStartOffset(this.segments[0]!.baseOffset);
-      const files: string[] = [];
-      for (const segment of doomed) {
-        files.push(...segment.closeAndMarkDeleted());
+    } catch (e) {
+      throw this.failure('delete old segments of', e);
+    }
+    const doomed = this.segments.splice(0, reasons.length);
+    this.incrementLogStartOffset(this.segments[0]!.baseOffset);
+    // The segments have left the log: each one's files are renamed on their own, so one that
+    // fails leaves no other open or unscheduled, and the caller still learns what was removed
+    // (and checkpoints the moved log start). A file left behind is removed by the next load.
+    const files: string[] = [];
+    let error: StorageError | undefined;
+    for (const segment of doomed) {
+      try {
+        segment.closeAndMarkDeleted(files);
         const snapshot = snapshotFilePath(this.dir, segment.baseOffset);
         if (existsSync(snapshot)) {
           renameSync(snapshot, snapshot + DELETED_SUFFIX);
           files.push(snapshot + DELETED_SUFFIX);
         }
+      } catch (e) {
+        error ??= this.failure('delete old segments of', e);
       }
-      return { segments: doomed.map((s, i) => ({ baseOffset: s.baseOffset, size: s.size, reason: reasons[i]! })), files };
-    } catch (e) {
-      throw this.failure('delete old segments of', e);
     }
+    const segments = doomed.map((s, i) => ({ baseOffset: s.baseOffset, size: s.size, reason: reasons[i]! }));
+    return error ? { segments, files, error } : { segments, files };
   }
 
   /** Registers a callback run after every successful append; returns its unsubscribe function. */
@@ -603,12 +655,15 @@ export class PartitionLog {
    * could vanish with a power loss though their contents were flushed (AK LocalLog.flush).
    */
   flush(): void {
+    if (this._failed) throw this.offline();
     const end = this.logEndOffset;
     try {
       for (let i = this.segmentIndexFor(this._recoveryPoint); i < this.segments.length; i++) this.segments[i]!.flush();
       if (this.active.baseOffset >= this._recoveryPoint && end > this._recoveryPoint) fsyncDirectory(this.dir);
     } catch (e) {
-      throw this.failure('flush', e);
+      const error = this.failure('flush', e);
+      this.markFailed(error);
+      throw error;
     }
     this.advanceRecoveryPoint(end);
   }
@@ -620,25 +675,35 @@ export class PartitionLog {
    * then moves the recovery point to `offset` (default: the log end as
    * of the call; appends made meanwhile wait for the next flush). Flushes run one after
    * another, so the recovery point never passes a segment whose fsync has not completed.
-   * Rejects with KAFKA_STORAGE_ERROR when an fsync fails; the recovery point then stays.
+   * Rejects with KAFKA_STORAGE_ERROR when an fsync fails, which takes the log offline (`failed`).
    */
   flushInBackground(offset: bigint = this.logEndOffset): Promise<void> {
     const run = this.flushQueue.then(async () => {
+      if (this._failed) throw this.offline();
       if (offset <= this._recoveryPoint) return;
       const from = this._recoveryPoint;
       const due = this.segments.filter((s) => s.baseOffset < offset && s.nextOffset > from);
-      await Promise.all(due.map((s) => s.flushAsync()));
-      if (due.some((s) => s.baseOffset >= from)) await fsyncDirectoryAsync(this.dir);
+      try {
+        await Promise.all(due.map((s) => s.flushAsync()));
+        if (due.some((s) => s.baseOffset >= from)) await fsyncDirectoryAsync(this.dir);
+      } catch (e) {
+        const error = this.failure('flush', e);
+        this.markFailed(error);
+        throw error;
+      }
       this.advanceRecoveryPoint(offset);
     });
     this.flushQueue = run.catch(() => {});
-    return run.catch((e: unknown) => {
-      throw this.failure('flush', e);
-    });
+    return run;
+  }
+
+  private offline(): StorageError {
+    return new StorageError('KAFKA_STORAGE_ERROR', `${this.topic}-${this.partition} in ${this.dir} is offline after a failed fsync: ${this._failed!.message}`, { cause: this._failed });
   }
 
   /** After an fsync covering everything below `offset` (capped at the log end, which a truncation may have lowered). */
   private advanceRecoveryPoint(offset: bigint): void {
+    if (this._failed) return;
     const end = offset < this.logEndOffset ? offset : this.logEndOffset;
     if (end <= this._recoveryPoint) return;
     this._recoveryPoint = end;
@@ -648,17 +713,21 @@ export class PartitionLog {
   /**
    * Clean close: the active segment's time index gets its final entry (max timestamp), then
    * everything is fsynced and the producer state snapshotted, so the indexes and the producers
-   * can be trusted on the next start. A log about to be deleted skips both (`flush: false`).
+   * can be trusted on the next start. A log about to be deleted skips both (`flush: false`), and
+   * so does an offline one (`failed`). The files are closed whatever fails.
    */
   close(opts: { flush?: boolean } = {}): void {
-    this.closed = true;
+    this._closed = true;
     this.listeners.clear();
-    this.active.onBecomeInactiveSegment();
-    if (opts.flush ?? true) {
-      this.flush();
-      // At the log end, so the next start loads the producers without reading the log.
-      this.producerState.takeSnapshot(true);
+    try {
+      this.active.onBecomeInactiveSegment();
+      if ((opts.flush ?? true) && !this._failed) {
+        this.flush();
+        // At the log end, so the next start loads the producers without reading the log.
+        this.producerState.takeSnapshot(true);
+      }
+    } finally {
+      for (const segment of this.segments) segment.close();
     }
-    for (const segment of this.segments) segment.close();
   }
 }

@@ -47,6 +47,10 @@ describe('mq get-offsets', () => {
     const last = await mq(['get-offsets', '--topic-partitions', 'tools-b:-1,tools-b:1', '--time', '-1']);
     expect(last.stdout).toBe('tools-b:0:0\ntools-b:1:1\n');
   });
+  it("a trailing comma adds no rule (Java's split drops trailing empty strings)", async () => {
+    expect(await mq(['get-offsets', '--topic-partitions', 'tools-b:1,', '--time', '-1'])).toEqual({ code: 0, stdout: 'tools-b:1:1\n', stderr: '' });
+    expect(await mq(['get-offsets', '--topic', 'tools-a', '--partitions', '2,'])).toEqual({ code: 0, stdout: 'tools-a:2:3\n', stderr: '' });
+  });
   it('a timestamp: the first offset at or after it; none past the end', async () => {
     expect((await mq(['get-offsets', '--topic-partitions', 'tools-a:2', '--time', String(before)])).stdout).toBe('tools-a:2:0\n');
     expect(await mq(['get-offsets', '--topic-partitions', 'tools-a:2', '--time', String(Date.now() + 3_600_000)])).toEqual({ code: 0, stdout: '', stderr: '' });

@@ -104,8 +104,16 @@ describe('topic configs', () => {
     expect((await topicConfigs(a, 'l')).get('cleanup.policy')!.value).toBe('delete,compact');
     expect((await a.incrementalAlterConfigs([{ resource: topic, ops: [{ name: 'cleanup.policy', op: 'subtract', value: 'delete' }] }]))[0]!.error).toBeNull();
     expect((await topicConfigs(a, 'l')).get('cleanup.policy')!.value).toBe('compact');
-    const [bad] = await a.incrementalAlterConfigs([{ resource: topic, ops: [{ name: 'retention.ms', op: 'append', value: '1' }] }]);
-    expect(bad!.error).toMatchObject({ errorCode: ErrorCode.INVALID_REQUEST, brokerMessage: 'Config value append is not allowed for config key: retention.ms' });
+    // Not a list: for a topic the controller's INVALID_CONFIG (unknown keys included), for a broker INVALID_REQUEST.
+    const notList = async (resource: { type: 'topic' | 'broker'; name: string }, name: string, op: 'append' | 'subtract') =>
+      (await a.incrementalAlterConfigs([{ resource, ops: [{ name, op, value: '1' }] }]))[0]!.error;
+    expect(await notList(topic, 'retention.ms', 'append')).toMatchObject({ errorCode: ErrorCode.INVALID_CONFIG, brokerMessage: "Can't APPEND to key retention.ms because its type is not LIST." });
+    expect(await notList(topic, 'retention.ms', 'subtract')).toMatchObject({ errorCode: ErrorCode.INVALID_CONFIG, brokerMessage: "Can't SUBTRACT to key retention.ms because its type is not LIST." });
+    expect(await notList(topic, 'no.such', 'append')).toMatchObject({ errorCode: ErrorCode.INVALID_CONFIG, brokerMessage: "Can't APPEND to key no.such because its type is not LIST." });
+    expect(await notList({ type: 'broker', name: '' }, 'log.retention.ms', 'append')).toMatchObject({
+      errorCode: ErrorCode.INVALID_REQUEST,
+      brokerMessage: 'Config value append is not allowed for config key: log.retention.ms',
+    });
   });
 
   it('answers min.insync.replicas above the single ISR with NOT_ENOUGH_REPLICAS for acks=all only', async () => {
@@ -128,6 +136,13 @@ describe('topic configs', () => {
     expect(errs[0]).toMatchObject({ errorCode: ErrorCode.INVALID_CONFIG, brokerMessage: 'Unknown topic config name: no.such.config' });
     expect(errs[1]).toMatchObject({ errorCode: ErrorCode.INVALID_CONFIG, brokerMessage: 'Invalid value soon for configuration retention.ms: Not a number of type LONG' });
     expect(errs[2]).toMatchObject({ errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION });
+    // Kafka topic configs mq does not implement: refused as such, not as unknown names.
+    expect(await alter('ok', [{ name: 'segment.jitter.ms', op: 'set', value: '1' }])).toMatchObject({
+      errorCode: ErrorCode.INVALID_CONFIG,
+      brokerMessage: 'Topic config segment.jitter.ms is not supported by mq',
+    });
+    const [created] = await a.createTopics([{ name: 'unclean', numPartitions: 1, configs: { 'unclean.leader.election.enable': 'true' } }]);
+    expect(created!.error).toMatchObject({ errorCode: ErrorCode.INVALID_CONFIG, brokerMessage: 'Topic config unclean.leader.election.enable is not supported by mq' });
     const [d] = await a.describeConfigs([{ type: 'topic', name: 'missing' }]);
     expect(d!.error).toMatchObject({ errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION });
 

@@ -1,9 +1,22 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { readOffsetCheckpoint, writeFileAtomic, writeOffsetCheckpoint } from '../../src/storage/checkpoint.js';
 import { StorageError } from '../../src/storage/errors.js';
 import { useTmpDirs } from './helpers.js';
+
+/** When set, fsyncDirectory fails with EIO (an injected disk error); otherwise it is the real one. */
+const dirSync = vi.hoisted(() => ({ fail: false }));
+vi.mock('../../src/storage/file-io.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../src/storage/file-io.js')>();
+  return {
+    ...real,
+    fsyncDirectory: (dir: string) => {
+      if (dirSync.fail) throw Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' });
+      real.fsyncDirectory(dir);
+    },
+  };
+});
 
 describe('checkpoint files', () => {
   const tmp = useTmpDirs();
@@ -57,5 +70,21 @@ describe('checkpoint files', () => {
     expect(err!.kafkaError).toBe('KAFKA_STORAGE_ERROR');
     expect(err!.code).toBe('MQ_ERR_STORAGE');
     expect((err!.cause as NodeJS.ErrnoException).code).toBe('ENOENT');
+  });
+
+  it('does not throw when only the directory fsync fails after the rename: the new content is in place, the error is returned', () => {
+    const path = join(tmp(), 'meta.properties');
+    expect(writeFileAtomic(path, 'old')).toBeNull();
+    dirSync.fail = true;
+    let warning: StorageError | null;
+    try {
+      warning = writeFileAtomic(path, 'new');
+    } finally {
+      dirSync.fail = false;
+    }
+    expect(readFileSync(path, 'utf8')).toBe('new');
+    expect(warning).toBeInstanceOf(StorageError);
+    expect(warning!.kafkaError).toBe('KAFKA_STORAGE_ERROR');
+    expect((warning!.cause as NodeJS.ErrnoException).code).toBe('EIO');
   });
 });

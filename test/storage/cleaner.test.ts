@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ATTR_DELETE_HORIZON, decodeRecordBatches, encodeRecordBatch, readBatchHeader } from '../../src/protocol/records/record-batch.js';
 import { cleanableRange, cleanLog, type CleanerSettings } from '../../src/storage/cleaner/cleaner.js';
-import { RecordValidationError } from '../../src/storage/errors.js';
+import { RecordValidationError, StorageError } from '../../src/storage/errors.js';
 import type { CompressionName } from '../../src/protocol/records/compression.js';
 import type { LogConfig } from '../../src/storage/log-config.js';
 import { CLEANED_SUFFIX, filenamePrefixFromOffset, SWAP_SUFFIX } from '../../src/storage/log-files.js';
@@ -379,5 +379,56 @@ describe('a crash in the middle of a swap', () => {
       }
     }
     expect(existsSync(join(cleanedDir, base + '.log'))).toBe(true);
+  });
+});
+
+describe('cleaning while the log changes under the pass', () => {
+  const tmp = useTmpDirs();
+  const both: Partial<LogConfig> = { ...small, 'cleanup.policy': ['compact', 'delete'] };
+
+  function filled(dir: string): PartitionLog {
+    const log = openLog(dir, config(both));
+    for (let i = 0; i < 60; i++) append(log, [[`k${i % 7}`, `${i}`.padStart(80, '-')]]);
+    return log;
+  }
+
+  it('gives up, without an error, when retention deletes segments the pass is reading', async () => {
+    const log = filled(tmp());
+    const bases = log.segmentBaseOffsets();
+    expect(bases.length).toBeGreaterThan(4);
+    const pass = cleanLog(log, cleanableRange(log, undefined, T0), settings(() => T0));
+    log.incrementLogStartOffset(bases[3]!);
+    expect(log.deleteOldSegments(T0).segments).toHaveLength(3);
+    expect(await pass).toBeNull();
+    expect(log.logStartOffset).toBe(bases[3]);
+    expect(readAllBatches(log).length).toBeGreaterThan(0);
+    log.close();
+  });
+
+  it('gives up once the log is closed, and never touches a directory created again under its name', async () => {
+    const dir = tmp();
+    const log = filled(dir);
+    const pass = cleanLog(log, cleanableRange(log, undefined, T0), settings(() => T0));
+    // The topic deleted and created again: the old directory goes, a new one takes its name.
+    log.close({ flush: false });
+    renameSync(dir, dir + '-delete');
+    rmSync(dir + '-delete', { recursive: true });
+    const again = openLog(dir, config(both));
+    expect(await pass).toBeNull();
+    expect(readdirSync(dir).filter((f) => f.endsWith(CLEANED_SUFFIX) || f.endsWith(SWAP_SUFFIX))).toEqual([]);
+    again.close();
+  });
+
+  it('reports a disk failure as KAFKA_STORAGE_ERROR with the cause', async () => {
+    const log = filled(tmp());
+    rmSync(log.inactiveSegments()[1]!.logPath);
+    const error = await cleanLog(log, cleanableRange(log, undefined, T0), settings(() => T0)).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(StorageError);
+    expect((error as StorageError).kafkaError).toBe('KAFKA_STORAGE_ERROR');
+    expect(((error as StorageError).cause as NodeJS.ErrnoException).code).toBe('ENOENT');
+    log.close({ flush: false });
   });
 });

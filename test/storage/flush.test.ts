@@ -4,10 +4,12 @@
 // segments from the checkpointed recovery point on.
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { StorageError } from '../../src/storage/errors.js';
 import type { LogConfig } from '../../src/storage/log-config.js';
 import { logFilePath } from '../../src/storage/log-files.js';
-import { LogManager, RECOVERY_POINT_CHECKPOINT_FILE } from '../../src/storage/log-manager.js';
+import { CLEAN_SHUTDOWN_FILE, LogManager, RECOVERY_POINT_CHECKPOINT_FILE } from '../../src/storage/log-manager.js';
+import { LogSegment } from '../../src/storage/log-segment.js';
 import type { PartitionLog } from '../../src/storage/log.js';
 import { config, makeBatch, modelBatch, openLog, readAllBatches, useTmpDirs, type ModelBatch } from './helpers.js';
 
@@ -137,6 +139,47 @@ describe('recovery point and flush policy', () => {
     expect(again.logEndOffset).toBe(model[model.length - 1]!.last + 1n);
     expect(readFileSync(active).length).toBe(readAllBatches(again).filter((b) => b.readBigInt64BE(0) >= bases[bases.length - 1]!).reduce((n, b) => n + b.length, 0));
     expect(readdirSync(again.dir).filter((f) => f.endsWith('.log')).length).toBe(bases.length);
+    reopened.close();
+  });
+});
+
+describe('a failed fsync', () => {
+  const tmp = useTmpDirs();
+
+  it('takes the log offline: appends fail, the recovery point stays, and close leaves no clean-shutdown marker', async () => {
+    const dir = tmp();
+    const failures: string[] = [];
+    const manager = LogManager.open({ logDirs: [dir], defaults: CFG, configFor: () => CFG, onLogFailure: (log, e) => failures.push(`${log.topic}-${log.partition}: ${e.kafkaError}`) });
+    const log = manager.createLog('t', 0, TOPIC_ID, CFG);
+    const model = fill(log, 10);
+    await until(() => log.recoveryPoint === lastBase(log));
+    const recoveryPoint = log.recoveryPoint;
+    // The next roll's background fsync fails with EIO, as Linux reports a lost writeback once.
+    const spy = vi.spyOn(LogSegment.prototype, 'flushAsync').mockRejectedValueOnce(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }));
+    try {
+      const bases = log.segmentBaseOffsets().length;
+      while (log.segmentBaseOffsets().length === bases) fill(log, 1, model);
+      await until(() => log.failed !== null);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(failures).toEqual(['t-0: KAFKA_STORAGE_ERROR']);
+    expect(() => log.append(makeBatch(1))).toThrow(StorageError);
+    try {
+      log.append(makeBatch(1));
+    } catch (e) {
+      expect((e as StorageError).kafkaError).toBe('KAFKA_STORAGE_ERROR');
+    }
+    // Later fsyncs succeed, but prove nothing about the pages the failed one lost.
+    await expect(log.flushInBackground()).rejects.toThrow(StorageError);
+    expect(() => log.flush()).toThrow(StorageError);
+    expect(log.recoveryPoint).toBe(recoveryPoint);
+    manager.close();
+    expect(existsSync(join(dir, CLEAN_SHUTDOWN_FILE))).toBe(false);
+    expect(readFileSync(join(dir, RECOVERY_POINT_CHECKPOINT_FILE), 'utf8')).toBe(`0\n1\nt 0 ${recoveryPoint}\n`);
+    // The next start re-validates past the recovery point and has everything that was written.
+    const reopened = LogManager.open({ logDirs: [dir], defaults: CFG, configFor: () => CFG });
+    expect(readAllBatches(reopened.getLog('t', 0)!)).toEqual(model.map((b) => b.bytes));
     reopened.close();
   });
 });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeRecordBatch } from '../../src/protocol/records/record-batch.js';
@@ -77,9 +77,42 @@ describe('LogCleaner', () => {
     const deadline = Date.now() + 10_000;
     while (cleaner.checkpointOf(a) === undefined && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
     expect(cleaner.checkpointOf(a)).toBe(a.segmentBaseOffsets().at(-1));
-    cleaner.stop();
+    await cleaner.stop();
     fill(a, 300, 5);
     expect(await cleaner.cleanFilthiestLog()).toBe(false);
+    a.close();
+  });
+
+  it('cleans a log only when its dirty ratio exceeds min.cleanable.dirty.ratio (AK grabFilthiestCompactedLog)', async () => {
+    const dir = tmp();
+    const a = openNamed(dir, 'a');
+    fill(a, 100, 5);
+    const cleaner = new LogCleaner({ config: { enable: true, backoffMs: 10, dedupeBufferSize: 1 << 20 }, logDirs: [dir], logs: () => [a] });
+    const ratio = cleanableRange(a, undefined, Date.now()).ratio;
+    a.updateConfig({ ...a.config, 'min.cleanable.dirty.ratio': ratio });
+    expect(await cleaner.cleanFilthiestLog()).toBe(false);
+    a.updateConfig({ ...a.config, 'min.cleanable.dirty.ratio': ratio - 0.01 });
+    expect(await cleaner.cleanFilthiestLog()).toBe(true);
+    a.close();
+  });
+
+  it('names the log it is cleaning, and stop() resolves only once the pass in flight has given up and removed its files', async () => {
+    const dir = tmp();
+    const a = openNamed(dir, 'a');
+    fill(a, 300, 50);
+    const cleaner = new LogCleaner({ config: { enable: true, backoffMs: 10, dedupeBufferSize: 1 << 20 }, logDirs: [dir], logs: () => [a] });
+    expect(cleaner.cleaning).toBeNull();
+    let settled = false;
+    const pass = cleaner.cleanFilthiestLog().finally(() => (settled = true));
+    // Into the pass, past its first slices.
+    for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false);
+    expect(cleaner.cleaning).toBe(a);
+    await cleaner.stop();
+    expect(settled).toBe(true);
+    expect(await pass).toBe(false);
+    expect(cleaner.cleaning).toBeNull();
+    expect(readdirSync(a.dir).filter((f) => f.endsWith('.cleaned') || f.endsWith('.swap'))).toEqual([]);
     a.close();
   });
 });

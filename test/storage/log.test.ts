@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeRecordBatches, encodeRecordBatch, stampLogAppendTime, verifyBatchCrc } from '../../src/protocol/records/record-batch.js';
+import { crc32c } from '../../src/protocol/records/crc32c.js';
 import { StorageError } from '../../src/storage/errors.js';
 import type { PartitionLog } from '../../src/storage/log.js';
 import { config, makeBatch, modelBatch, openLog, readAllBatches, splitBatches, useTmpDirs, type ModelBatch } from './helpers.js';
@@ -228,5 +229,37 @@ describe('PartitionLog against an in-memory model', () => {
     expect(log.offsetForTimestamp(101n)).toBeNull();
     expect(log.offsetForTimestamp(-7n)).toBeNull();
     log.close();
+  });
+});
+
+describe('compression codec ids', () => {
+  const tmp = useTmpDirs();
+
+  /** `batch` re-marked with compression id `id` (attributes bits 0-2), its CRC-32C recomputed. */
+  function withCodecId(batch: Buffer, id: number): Buffer {
+    const out = Buffer.from(batch);
+    out.writeInt16BE((out.readInt16BE(21) & ~0x07) | id, 21);
+    out.writeUInt32BE(crc32c(out.subarray(21)), 17);
+    return out;
+  }
+
+  it('refuses a batch with an undefined codec id (5-7) with UNSUPPORTED_COMPRESSION_TYPE, on compacted and other topics alike', () => {
+    for (const policy of [['compact'], ['delete']] as const) {
+      const log = openLog(tmp(), config({ 'cleanup.policy': [...policy] }));
+      for (const id of [5, 6, 7]) {
+        const batch = withCodecId(makeBatch(2), id);
+        expect(verifyBatchCrc(batch, 0, batch.length - 12)).toBe(true);
+        let error: unknown;
+        try {
+          log.append(batch);
+        } catch (e) {
+          error = e;
+        }
+        expect(error, `${policy} id ${id}`).toBeInstanceOf(StorageError);
+        expect((error as StorageError).kafkaError).toBe('UNSUPPORTED_COMPRESSION_TYPE');
+      }
+      expect(log.logEndOffset).toBe(0n);
+      log.close();
+    }
   });
 });

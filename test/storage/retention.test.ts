@@ -1,8 +1,9 @@
 import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { StorageError } from '../../src/storage/errors.js';
+import { LogSegment } from '../../src/storage/log-segment.js';
 import { EARLIEST_TIMESTAMP } from '../../src/storage/log.js';
 import { LOG_START_OFFSET_CHECKPOINT_FILE, LogManager } from '../../src/storage/log-manager.js';
 import { planRetention, type RetentionConfig, type RetentionSegment } from '../../src/storage/retention.js';
@@ -270,5 +271,43 @@ describe('LogManager retention', () => {
     utimesSync(leftover, new Date(0), new Date(0));
     LogManager.open({ logDirs: [dir], defaults: cfg }).close();
     expect(existsSync(leftover)).toBe(false);
+  });
+
+  it('leaves alone the log it is told to skip (the one being cleaned)', () => {
+    const dir = tmp();
+    const cfg = config({ 'segment.bytes': 400, 'retention.bytes': 500, 'retention.ms': -1 });
+    const manager = LogManager.open({ logDirs: [dir], defaults: cfg, configFor: () => cfg });
+    const [a, b] = [manager.createLog('a', 0, Buffer.alloc(16, 1), cfg), manager.createLog('b', 0, Buffer.alloc(16, 2), cfg)];
+    for (const log of [a, b]) for (let i = 0; i < 6; i++) log.append(makeBatch(5, { valueSize: 30 }));
+    expect(manager.cleanupLogs(a).map((o) => o.log)).toEqual([b]);
+    expect(a.logStartOffset).toBe(0n);
+    expect(manager.cleanupLogs().map((o) => o.log)).toEqual([a]);
+    manager.close();
+  });
+
+  it('a segment whose files cannot be renamed does not stop the others; what went is reported and the log start checkpointed', () => {
+    const dir = tmp();
+    const cfg = config({ 'segment.bytes': 400, 'retention.bytes': 500, 'retention.ms': -1, 'file.delete.delay.ms': 60_000 });
+    const manager = LogManager.open({ logDirs: [dir], defaults: cfg, configFor: () => cfg });
+    const log = manager.createLog('t', 0, Buffer.alloc(16, 1), cfg);
+    for (let i = 0; i < 6; i++) log.append(makeBatch(5, { valueSize: 30 }));
+    const original = LogSegment.prototype.closeAndMarkDeleted;
+    let calls = 0;
+    const spy = vi.spyOn(LogSegment.prototype, 'closeAndMarkDeleted').mockImplementation(function (this: LogSegment, renamed: string[]) {
+      if (calls++ === 1) throw Object.assign(new Error('EIO: i/o error, rename'), { code: 'EIO' });
+      original.call(this, renamed);
+    });
+    try {
+      const [outcome] = manager.cleanupLogs();
+      expect(outcome!.deleted).toHaveLength(4);
+      expect(outcome!.error?.kafkaError).toBe('KAFKA_STORAGE_ERROR');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(log.logStartOffset).toBe(20n);
+    expect(readFileSync(join(dir, LOG_START_OFFSET_CHECKPOINT_FILE), 'utf8')).toBe('0\n1\nt 0 20\n');
+    // The three segments other than the failed one were renamed .deleted.
+    expect(readdirSync(join(dir, 't-0')).filter((n) => n.endsWith('.log.deleted'))).toHaveLength(3);
+    manager.close();
   });
 });

@@ -13,7 +13,7 @@ import {
 } from '../../protocol/messages/44-incremental-alter-configs.js';
 import type { Broker } from '../broker.js';
 import { alterConfigs, ConfigResourceError, repeatedResourceError, repeatedResources, resourceError } from '../config-admin.js';
-import type { ConfigInfo, Props } from '../dynamic-config.js';
+import { ResourceType, type ConfigInfo, type Props } from '../dynamic-config.js';
 import { register } from '../router.js';
 
 const SET = 0;
@@ -32,7 +32,7 @@ function checkShape(ops: readonly IncrementalAlterableConfig[]): void {
   if (nulls.length > 0) throw new ConfigResourceError(ErrorCode.INVALID_REQUEST, `Null value not supported for : ${nulls.join(', ')}`);
 }
 
-function apply(ops: readonly IncrementalAlterableConfig[], current: Props, info: (name: string) => ConfigInfo): Record<string, string> {
+function apply(resourceType: number, ops: readonly IncrementalAlterableConfig[], current: Props, info: (name: string) => ConfigInfo): Record<string, string> {
   const next: Record<string, string> = { ...current };
   for (const op of ops) {
     switch (op.configOperation) {
@@ -46,6 +46,11 @@ function apply(ops: readonly IncrementalAlterableConfig[], current: Props, info:
       case SUBTRACT: {
         const { type, default: dflt } = info(op.name);
         if (type !== 'LIST') {
+          // Topics are the controller's (AK ConfigurationControlManager.incrementalAlterConfigResource,
+          // an unknown key included); broker configs the broker's own (ConfigAdminManager).
+          if (resourceType === ResourceType.TOPIC) {
+            throw new ConfigResourceError(ErrorCode.INVALID_CONFIG, `Can't ${OP_NAMES[op.configOperation]!.toUpperCase()} to key ${op.name} because its type is not LIST.`);
+          }
           throw new ConfigResourceError(ErrorCode.INVALID_REQUEST, `Config value ${OP_NAMES[op.configOperation]} is not allowed for config key: ${op.name}`);
         }
         const values = list(next[op.name] ?? dflt);
@@ -69,7 +74,7 @@ function handleIncrementalAlterConfigs(broker: Broker, _ctx: unknown, req: Incre
       try {
         if (repeated(r)) throw repeatedResourceError();
         checkShape(r.configs);
-        alterConfigs(broker, r.resourceType, r.resourceName, (current, info) => apply(r.configs, current, info), req.validateOnly);
+        alterConfigs(broker, r.resourceType, r.resourceName, (current, info) => apply(r.resourceType, r.configs, current, info), req.validateOnly);
         return { ...base, errorCode: ErrorCode.NONE, errorMessage: null };
       } catch (e) {
         return { ...base, ...resourceError(e) };

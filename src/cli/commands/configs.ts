@@ -93,7 +93,6 @@ export function configsPlan(o: ConfigsOptions): ConfigsPlan {
 
   const name = o.entityName ?? o.topic ?? o.broker;
   const isDefault = o.entityDefault === true || o.brokerDefaults === true;
-  if (name !== undefined && isDefault) throw new CliError('An entity name must be specified for every entity type');
   if (type === 'brokers' && name !== undefined && !/^-?\d+$/.test(name)) {
     throw new CliError(`The entity name for brokers must be a valid integer broker id, but it is: ${name}`);
   }
@@ -107,8 +106,12 @@ export function configsPlan(o: ConfigsOptions): ConfigsPlan {
     if (o.addConfig === undefined && o.addConfigFile === undefined && o.deleteConfig === undefined) {
       throw new CliError('At least one of --add-config, --add-config-file, or --delete-config must be specified with --alter');
     }
+    // After checkArgs, in processCommand, and for --alter only: a name and the default are two
+    // names for one entity type.
+    if (name !== undefined && isDefault) throw new CliError('An entity name must be specified for every entity type');
   }
-  return { action, type: type as EntityType, name: isDefault ? null : name };
+  // --describe with both: Kafka describes the first given; mq, without the order, the named one.
+  return { action, type: type as EntityType, name: isDefault && name === undefined ? null : name };
 }
 
 /** Commas outside [...] (AK ConfigCommand.parseConfigsToBeAdded). */

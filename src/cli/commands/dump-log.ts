@@ -54,6 +54,7 @@ import {
 import { inVersions, type FieldSpec, type MessageSpec } from '../../protocol/schema.js';
 import { addSharedOptions, integer, type CliContext } from '../context.js';
 import { CliError, messageOf } from '../errors.js';
+import { javaSplit } from '../java-split.js';
 import { toJson, type OutputFormat } from '../output/format.js';
 import { StreamWriter } from '../output/writer.js';
 
@@ -600,13 +601,57 @@ async function dumpTimeIndex(dump: Dump, file: string, o: DumpLogOptions): Promi
 
 // ---- .snapshot and .txnindex -------------------------------------------------------------------
 
+/** ProducerStateManager's snapshot schema: an int16 version, a uint32 CRC, an int32 count of entries of these fields. */
+const SNAPSHOT_ENTRY_FIELDS: ReadonlyArray<[string, number]> = [
+  ['producer_id', 8],
+  ['epoch', 2],
+  ['last_sequence', 4],
+  ['last_offset', 8],
+  ['offset_delta', 4],
+  ['timestamp', 8],
+  ['coordinator_epoch', 4],
+  ['current_txn_first_offset', 8],
+];
 const SNAPSHOT_HEADER = 10;
 const SNAPSHOT_ENTRY = 46;
 
-/** ProducerStateManager.readSnapshot (format version 1), each entry as dumpProducerIdSnapshot prints it. */
+/**
+ * What Kafka's Schema.read says of a snapshot too short for its fields (each field's reader
+ * running out of bytes is a BufferUnderflowException, which has no message), or null when the
+ * file holds every field its count promises.
+ */
+function snapshotSchemaProblem(buf: Buffer): string | null {
+  const underflow = (field: string) => `Error reading field '${field}': java.nio.BufferUnderflowException`;
+  if (buf.length < 2) return underflow('version');
+  if (buf.length < 6) return underflow('crc');
+  if (buf.length < SNAPSHOT_HEADER) return underflow('producer_entries');
+  const count = buf.readInt32BE(6);
+  const remaining = buf.length - SNAPSHOT_HEADER;
+  if (count < 0) return `Error reading field 'producer_entries': Array size ${count} cannot be negative`;
+  if (count > remaining) return `Error reading field 'producer_entries': Error reading array of size ${count}, only ${remaining} bytes available`;
+  if (count * SNAPSHOT_ENTRY <= remaining) return null;
+  // The first entry cut short, and the field where its bytes run out.
+  let left = remaining % SNAPSHOT_ENTRY;
+  for (const [field, size] of SNAPSHOT_ENTRY_FIELDS) {
+    if (left < size) return `Error reading field 'producer_entries': ${underflow(field)}`;
+    left -= size;
+  }
+  return null; // unreachable: a whole entry fits
+}
+
+/**
+ * ProducerStateManager.readSnapshot (format version 1), each entry as dumpProducerIdSnapshot
+ * prints it. A corrupt snapshot is reported (stderr) and the dump carries on, as Kafka's
+ * CorruptSnapshotException does.
+ */
 function dumpSnapshot(dump: Dump, file: string, seq: SequenceMath): void {
   const buf = readFileSync(file);
-  const version = buf.length >= 2 ? buf.readInt16BE(0) : -1;
+  const schema = snapshotSchemaProblem(buf);
+  if (schema !== null) {
+    dump.errors.push(`Snapshot failed schema validation: ${schema}`);
+    return;
+  }
+  const version = buf.readInt16BE(0);
   if (version !== 1) {
     dump.errors.push(`Snapshot contained an unknown file version ${version}`);
     return;
@@ -619,7 +664,7 @@ function dumpSnapshot(dump: Dump, file: string, seq: SequenceMath): void {
   }
   const count = buf.readInt32BE(6);
   const entries = [];
-  for (let i = 0, p = SNAPSHOT_HEADER; i < count && p + SNAPSHOT_ENTRY <= buf.length; i++, p += SNAPSHOT_ENTRY) {
+  for (let i = 0, p = SNAPSHOT_HEADER; i < count; i++, p += SNAPSHOT_ENTRY) {
     const e = {
       producerId: buf.readBigInt64BE(p),
       producerEpoch: buf.readInt16BE(p + 8),
@@ -673,7 +718,7 @@ async function runDumpLog(ctx: CliContext, o: DumpLogOptions): Promise<void> {
   const seq = await loadSequenceMath();
   const dump = new Dump(o.output === 'json' ? null : new StreamWriter(ctx.stdout));
   try {
-    for (const file of o.files.split(',')) {
+    for (const file of javaSplit(o.files, /,/)) {
       if (o.output === 'text') dump.out.push(`Dumping ${file}`);
       const dot = basename(file).lastIndexOf('.');
       const suffix = dot < 0 ? '' : basename(file).slice(dot);

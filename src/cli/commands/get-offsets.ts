@@ -13,6 +13,7 @@
 import { Command } from 'commander';
 import { addSharedOptions, adminConfig, bootstrapServers, loadConfigFile, type AdminClient, type CliContext, type SharedOptions } from '../context.js';
 import { CliError, kafkaToolMessage } from '../errors.js';
+import { javaSplit } from '../java-split.js';
 import { colorsFor } from '../output/color.js';
 import { toJson } from '../output/format.js';
 import { withSpinner } from '../output/spinner.js';
@@ -81,7 +82,7 @@ export function parseRules(o: Pick<GetOffsetsOptions, 'topicPartitions' | 'topic
   if (o.topicPartitions === undefined) {
     let partitions: Set<number> | undefined;
     if (o.partitions) {
-      const parts = o.partitions.split(',');
+      const parts = javaSplit(o.partitions, /,/);
       if (!parts.every((p) => /^[+-]?\d+$/.test(p.trim()) && p.trim() === p)) {
         throw fail(`--partitions expects a comma separated list of numeric partition ids, but received: ${o.partitions}`);
       }
@@ -89,7 +90,8 @@ export function parseRules(o: Pick<GetOffsetsOptions, 'topicPartitions' | 'topic
     }
     return [{ topic: regex(o.topic), partition: (p) => !partitions || partitions.has(p) }];
   }
-  return o.topicPartitions.split(',').map((spec) => {
+  // Java's split, as GetOffsetShell's: a trailing comma adds no (match-everything) empty rule.
+  return javaSplit(o.topicPartitions, /,/).map((spec) => {
     const m = RULE.exec(spec);
     if (!m) throw fail(`Invalid rule specification: ${spec}`);
     const [, topic, one, low, high] = m.map((g) => (g === '' ? undefined : g));

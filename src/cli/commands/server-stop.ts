@@ -1,10 +1,10 @@
 // mq server-stop [--process-role=<role>] [--node-id=<id>] — kafka-server-stop.sh. Kafka's script
 // finds its brokers in the process table (`ps ax | grep kafka.Kafka`) and sends each SIGTERM;
 // with none it prints `No kafka server to stop` and exits 1. mq does the same with its own
-// processes: every process whose command line is mq's launcher (bin/mq.js, or an `mq` link to
-// it) followed by `server-start` — read from /proc/<pid>/cmdline on Linux, else from `ps`. No pid
-// file is needed, so a broker killed with -9 leaves nothing stale behind, and brokers started in
-// the foreground are found as well as -daemon ones.
+// processes: every process of this user whose command line is node running mq's launcher
+// (bin/mq.js, or an `mq` link to it) with `server-start` — read from /proc/<pid>/cmdline on
+// Linux, else from `ps`. No pid file is needed, so a broker killed with -9 leaves nothing stale
+// behind, and brokers started in the foreground are found as well as -daemon ones.
 //
 // --node-id and --process-role keep only the servers whose configuration matches, as Kafka's
 // script does by reading each process's properties file: the file and --override arguments on
@@ -13,7 +13,7 @@
 // broker then shuts down cleanly (flushes, checkpoints, writes its clean-shutdown marker).
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { Command } from 'commander';
 import { parseProperties } from '../../properties.js';
@@ -33,20 +33,33 @@ export interface ServerProcess {
   cwd: string | null;
 }
 
-/** The arguments after `server-start` when `argv` is an mq server's command line, else null. */
+/** Names a node binary runs under: `node`, `nodejs` (Debian's), or this process's own. */
+const NODE_NAMES = new Set(['node', 'nodejs', basename(process.execPath)]);
+
+/**
+ * The arguments after `server-start` when `argv` is an mq server's command line, else null. Only
+ * node running mq's launcher counts: node, its own flags, the launcher (bin/mq.js or an `mq`
+ * link to it; a `#!/usr/bin/env node` launcher run directly shows as `node <launcher>` too),
+ * then `server-start` at once. `mq topics --topic server-start`, `ssh box mq server-start` or
+ * `screen ... mq server-start` are not brokers of this machine to signal.
+ */
 export function serverStartArgs(argv: readonly string[]): string[] | null {
-  const i = argv.indexOf('server-start');
-  if (i < 1) return null;
-  const launcher = argv.slice(0, i).some((a) => basename(a) === 'mq.js' || basename(a) === 'mq');
-  return launcher ? argv.slice(i + 1) : null;
+  if (argv.length === 0 || !NODE_NAMES.has(basename(argv[0]!))) return null;
+  let i = 1;
+  while (i < argv.length && argv[i]!.startsWith('-')) i++;
+  const launcher = argv[i];
+  if (launcher === undefined || (basename(launcher) !== 'mq.js' && basename(launcher) !== 'mq')) return null;
+  return argv[i + 1] === 'server-start' ? argv.slice(i + 2) : null;
 }
 
 function fromProc(): ServerProcess[] {
   const out: ServerProcess[] = [];
+  const uid = process.getuid?.();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     let argv: string[];
     try {
+      if (uid !== undefined && statSync(`/proc/${name}`).uid !== uid) continue;
       argv = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').slice(0, -1);
     } catch {
       continue; // the process ended while we looked, or is not ours to read
@@ -66,16 +79,19 @@ function fromProc(): ServerProcess[] {
 
 /** Without /proc (macOS, BSD): `ps`, whose args column is the command line joined by spaces. */
 function fromPs(): ServerProcess[] {
-  const text = execFileSync('ps', ['axww', '-o', 'pid=,args='], { encoding: 'utf8' });
+  const text = execFileSync('ps', ['axww', '-o', 'pid=,uid=,args='], { encoding: 'utf8' });
+  const uid = process.getuid?.();
   const out: ServerProcess[] = [];
   for (const line of text.split('\n')) {
-    const m = /^\s*(\d+)\s+(.*)$/.exec(line);
-    const args = m ? serverStartArgs(m[2]!.split(/\s+/)) : null;
-    if (m && args) out.push({ pid: Number(m[1]), args, cwd: null });
+    const m = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line);
+    if (!m || (uid !== undefined && Number(m[2]) !== uid)) continue;
+    const args = serverStartArgs(m[3]!.split(/\s+/));
+    if (args) out.push({ pid: Number(m[1]), args, cwd: null });
   }
   return out;
 }
 
+/** This user's mq servers: another user's broker is not ours to stop (kill would be refused). */
 export function findServers(): ServerProcess[] {
   return existsSync('/proc/self/cmdline') ? fromProc() : fromPs();
 }
@@ -99,8 +115,12 @@ export function serverIdentity(p: ServerProcess): { nodeId: string; roles: strin
     }
   }
   props = { ...props, ...parseKeyValueArgs(overrides) };
+  // As BrokerConfig.nodeId decides (src/broker/config.ts; the CLI may not import the broker
+  // statically, and this is too small to load it for): broker.id wins while node.id is at its
+  // default 1, set or not.
+  const nodeId = props['broker.id'] !== undefined && (props['node.id'] ?? '1') === '1' ? props['broker.id'] : (props['node.id'] ?? '1');
   return {
-    nodeId: (props['node.id'] ?? props['broker.id'] ?? '1').trim(),
+    nodeId: nodeId.trim(),
     roles: (props['process.roles'] ?? 'broker').split(',').map((r) => r.trim()),
   };
 }
@@ -118,14 +138,21 @@ function runServerStop(o: ServerStopOptions, find: () => ServerProcess[], kill: 
     return (o.nodeId === undefined || id.nodeId === o.nodeId) && (o.processRole === undefined || id.roles.includes(o.processRole));
   });
   if (servers.length === 0) throw new CliError('No mq server to stop', { stream: 'stdout' });
+  // Every server is signalled even when one refuses, as `kill -s TERM $PIDS` does; the failures
+  // are reported together and make the exit status 1.
+  const failures: string[] = [];
+  let cause: unknown;
   for (const p of servers) {
     try {
       kill(p.pid);
     } catch (err) {
       // Gone between the scan and the signal: it is stopped, which is what was asked.
-      if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw new CliError(`unable to stop mq server ${p.pid}: ${messageOf(err)}`, { cause: err });
+      if ((err as NodeJS.ErrnoException).code === 'ESRCH') continue;
+      failures.push(`unable to stop mq server ${p.pid}: ${messageOf(err)}`);
+      cause ??= err;
     }
   }
+  if (failures.length > 0) throw new CliError(failures.join('\n'), { cause });
 }
 
 export function serverStopCommand(

@@ -59,12 +59,13 @@ import {
 } from '../../protocol/records/record-batch.js';
 import { compressionName } from '../../protocol/records/compression.js';
 import { StorageError } from '../errors.js';
+import { fsyncDirectoryAsync } from '../file-io.js';
 import type { LogConfig } from '../log-config.js';
 import { CLEANED_SUFFIX } from '../log-files.js';
 import { LogSegment } from '../log-segment.js';
 import type { PartitionLog } from '../log.js';
 import { OffsetMap } from './offset-map.js';
-import { discardCleaned, installSwap, promoteToSwap, syncCleaned, syncPaths } from './segment-swap.js';
+import { discardCleaned, installSwap, promoteToSwap, syncCleaned } from './segment-swap.js';
 
 /** Bytes read per slice. */
 const READ_CHUNK = 64 * 1024;
@@ -132,12 +133,27 @@ export function cleanableRange(log: PartitionLog, checkpoint: bigint | undefined
   return { firstDirtyOffset, firstUncleanableOffset, cleanBytes, dirtyBytes, ratio: total === 0 ? 0 : dirtyBytes / total };
 }
 
-/** Every whole batch of a segment's .log, read in chunks with async reads; each yield is one slice. */
-async function* readBatches(segment: LogSegment): AsyncGenerator<Buffer[]> {
+/**
+ * Every whole batch of a segment's .log, read in chunks with async reads; each yield is one slice.
+ * `live` is asked after the open and before each slice: the file is opened by path, so once the
+ * segment has left the log (retention, or the log deleted and perhaps created again under the
+ * same name) the path may name another file. The generator then ends early; the caller, seeing
+ * `live()` false after the loop, abandons the pass.
+ */
+async function* readBatches(segment: LogSegment, live: () => boolean): AsyncGenerator<Buffer[]> {
+  if (!live()) return;
   const size = segment.size;
-  const file = await open(segment.logPath, 'r');
+  let file;
+  try {
+    file = await open(segment.logPath, 'r');
+  } catch (e) {
+    // Renamed away (retention) while the open was under way.
+    if (!live()) return;
+    throw e;
+  }
   try {
     for (let pos = 0; pos < size; ) {
+      if (!live()) return;
       // A fresh buffer per chunk: the batches handed out stay valid after the next read.
       let chunk = Buffer.allocUnsafe(Math.min(READ_CHUNK, size - pos));
       let { bytesRead } = await file.read(chunk, 0, chunk.length, pos);
@@ -262,13 +278,13 @@ function filterBatch(batch: Buffer, ctx: FilterContext): Buffer | null {
  * Returns the offset the map covers up to (exclusive): firstUncleanableOffset, or the end of the
  * last batch that fitted when the map filled.
  */
-async function buildOffsetMap(segments: readonly LogSegment[], range: CleanableLog, map: OffsetMap, settings: CleanerSettings): Promise<bigint | null> {
+async function buildOffsetMap(log: PartitionLog, segments: readonly LogSegment[], range: CleanableLog, map: OffsetMap, settings: CleanerSettings): Promise<bigint | null> {
   let end = range.firstDirtyOffset;
   for (const segment of segments) {
     if (segment.nextOffset <= range.firstDirtyOffset) continue;
     if (segment.baseOffset >= range.firstUncleanableOffset) break;
-    for await (const batches of readBatches(segment)) {
-      if (settings.stopped()) return null;
+    const live = () => isLive(log, segment, settings);
+    for await (const batches of readBatches(segment, live)) {
       for (const batch of batches) {
         const header = readBatchHeader(batch);
         const last = header.baseOffset + BigInt(header.lastOffsetDelta);
@@ -284,6 +300,7 @@ async function buildOffsetMap(segments: readonly LogSegment[], range: CleanableL
         end = last + 1n;
       }
     }
+    if (!live()) return null;
   }
   // Nothing dirty (a pass for expired tombstones): the map covers nothing and the checkpoint stays.
   return range.firstUncleanableOffset > end ? range.firstUncleanableOffset : end;
@@ -292,14 +309,33 @@ async function buildOffsetMap(segments: readonly LogSegment[], range: CleanableL
 /**
  * One pass: builds the offset map and rewrites the segments below its end. With nothing dirty
  * it still rewrites the clean section, which drops tombstones whose horizon has passed. Returns
- * null when the pass was stopped or its segments left the log meanwhile. Throws StorageError on disk failures; the
- * log is then unchanged, or a swap is half done and the next start completes it.
+ * null when the pass was stopped, the log was closed (deleted), or its segments left the log
+ * meanwhile (retention should skip the log being cleaned: LogManager.cleanupLogs). Throws
+ * StorageError (KAFKA_STORAGE_ERROR with the cause) on disk failures; the log is then
+ * unchanged, or a swap is half done and the next start completes it.
  */
 export async function cleanLog(log: PartitionLog, range: CleanableLog, settings: CleanerSettings): Promise<CleanResult | null> {
+  const stopped = () => settings.stopped() || log.closed;
+  try {
+    return await cleanLogOnce(log, range, { ...settings, stopped });
+  } catch (e) {
+    // A log closed under the pass took its files with it: that is an abandoned pass, not a failure.
+    if (stopped()) return null;
+    if (e instanceof StorageError) throw e;
+    throw new StorageError('KAFKA_STORAGE_ERROR', `unable to clean ${log.topic}-${log.partition} in ${log.dir}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/** Whether the pass may go on reading `segment`: not stopped, and the segment still one of the log's inactive ones. */
+function isLive(log: PartitionLog, segment: LogSegment, settings: CleanerSettings): boolean {
+  return !settings.stopped() && log.inactiveSegments().includes(segment);
+}
+
+async function cleanLogOnce(log: PartitionLog, range: CleanableLog, settings: CleanerSettings): Promise<CleanResult | null> {
   const config = log.config;
   const segments = log.inactiveSegments();
   const map = new OffsetMap(settings.dedupeBufferSize);
-  const endOffset = await buildOffsetMap(segments, range, map, settings);
+  const endOffset = await buildOffsetMap(log, segments, range, map, settings);
   if (endOffset === null) return null;
   const ctx: FilterContext = {
     map,
@@ -336,8 +372,8 @@ async function cleanSegments(log: PartitionLog, group: readonly LogSegment[], ct
   const progress: { state: 'writing' | 'swap' | 'installing' } = { state: 'writing' };
   try {
     for (const segment of group) {
-      for await (const batches of readBatches(segment)) {
-        if (settings.stopped()) return null;
+      const live = () => isLive(log, segment, settings);
+      for await (const batches of readBatches(segment, live)) {
         for (const batch of batches) {
           const out = filterBatch(batch, ctx);
           if (!out) continue;
@@ -345,12 +381,15 @@ async function cleanSegments(log: PartitionLog, group: readonly LogSegment[], ct
           cleaned.append(out, header.baseOffset, header.baseOffset + BigInt(header.lastOffsetDelta), header.maxTimestamp);
         }
       }
+      if (!live()) return null;
     }
     cleaned.onBecomeInactiveSegment();
     const size = cleaned.size;
     cleaned.close();
     progress.state = 'swap';
     await syncCleaned(log.dir, base);
+    // The renames go by path too: not into a directory that is no longer this log's.
+    if (settings.stopped()) return null;
     await promoteToSwap(log.dir, base);
     if (settings.stopped()) return null;
     const oldBases = group.map((s) => s.baseOffset);
@@ -359,7 +398,7 @@ async function cleanSegments(log: PartitionLog, group: readonly LogSegment[], ct
       installSwap(log.dir, base, oldBases);
       return LogSegment.open(log.dir, base, config, settings.clock(), false).segment;
     });
-    if (swapped) await syncPaths([log.dir]);
+    if (swapped) await fsyncDirectoryAsync(log.dir);
     return swapped ? size : null;
   } finally {
     if (progress.state === 'writing') cleaned.close();

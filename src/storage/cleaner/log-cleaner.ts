@@ -3,7 +3,7 @@
 // log.cleaner.backoff.ms when no log needs cleaning.
 //
 // A log is cleanable when its cleanup.policy includes compact and either its dirty ratio (dirty
-// bytes / cleanable bytes) reaches min.cleanable.dirty.ratio, or tombstones the cleaner stamped
+// bytes / cleanable bytes) exceeds min.cleanable.dirty.ratio, or tombstones the cleaner stamped
 // earlier have passed their delete horizon (KIP-534) and can now be dropped. Among cleanable
 // logs the one with the highest ratio goes first. Topic configs are read from the log at each
 // pass, so a changed config applies from the next pass on.
@@ -20,7 +20,9 @@
 //
 // Concurrency: runs on the event loop, one pass at a time; a pass yields between slices
 // (cleaner.ts) so produce and fetch keep flowing. stop() ends the loop; a pass in flight gives up
-// at its next slice and removes its files.
+// at its next slice and removes its files, and stop()'s promise settles once it has, so nothing
+// touches the log dirs after the broker's close. Retention skips the log being cleaned
+// (`cleaning`), as Kafka's LogCleanerManager keeps deletableLogs off logs in progress.
 
 import { dirname, join } from 'node:path';
 import { readOffsetCheckpoint, writeOffsetCheckpoint, type CheckpointEntry } from '../checkpoint.js';
@@ -56,6 +58,7 @@ export class LogCleaner {
   private readonly clock: () => number;
   private timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
   private pass: Promise<boolean> | null = null;
+  private _cleaning: PartitionLog | null = null;
   private stopped = false;
   private started = false;
 
@@ -78,14 +81,28 @@ export class LogCleaner {
     this.schedule(0);
   }
 
-  /** Ends the loop; a pass in flight abandons its work at its next slice. */
-  stop(): void {
+  /**
+   * Ends the loop; a pass in flight abandons its work at its next slice. Resolves once that pass
+   * has settled and removed its files (its failure, if any, was the loop's to log).
+   */
+  async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) {
       clearTimeout(this.timer as NodeJS.Timeout);
       clearImmediate(this.timer as NodeJS.Immediate);
     }
     this.timer = null;
+    await this.pass?.catch(() => {});
+  }
+
+  /** The log a pass is working on, if any: retention leaves it alone until the pass ends. */
+  get cleaning(): PartitionLog | null {
+    return this._cleaning;
+  }
+
+  /** New log.cleaner.* settings (dynamic broker configs), used from the next pass or sleep on. */
+  updateConfig(config: LogCleanerConfig): void {
+    this.opts.config = config;
   }
 
   /** The first dirty offset the cleaner holds for `log` (its checkpoint), if any. */
@@ -113,9 +130,10 @@ export class LogCleaner {
   private filthiest(now: number): { log: PartitionLog; range: CleanableLog } | null {
     let best: { log: PartitionLog; range: CleanableLog } | null = null;
     for (const log of this.opts.logs()) {
-      if (!log.config['cleanup.policy'].includes('compact')) continue;
+      // An offline log (a failed fsync) is left as it is, as Kafka leaves an offline log dir.
+      if (log.failed || !log.config['cleanup.policy'].includes('compact')) continue;
       const range = cleanableRange(log, this.firstDirty.get(log), now);
-      const dirtyEnough = range.dirtyBytes > 0 && range.ratio >= log.config['min.cleanable.dirty.ratio'];
+      const dirtyEnough = range.dirtyBytes > 0 && range.ratio > log.config['min.cleanable.dirty.ratio'];
       const horizon = this.horizons.get(log);
       const tombstonesDue = horizon !== undefined && BigInt(now) >= horizon;
       if (!dirtyEnough && !tombstonesDue) continue;
@@ -145,11 +163,17 @@ export class LogCleaner {
     if (!picked) return false;
     const { log, range } = picked;
     const started = this.clock();
-    const result = await cleanLog(log, range, {
-      dedupeBufferSize: this.opts.config.dedupeBufferSize,
-      clock: this.clock,
-      stopped: () => this.stopped,
-    });
+    this._cleaning = log;
+    let result: CleanResult | null;
+    try {
+      result = await cleanLog(log, range, {
+        dedupeBufferSize: this.opts.config.dedupeBufferSize,
+        clock: this.clock,
+        stopped: () => this.stopped,
+      });
+    } finally {
+      this._cleaning = null;
+    }
     if (!result) {
       // Abandoned (stop, or its segments left the log): the horizon, if any, is tried again later.
       return false;

@@ -3,7 +3,7 @@
 // handling of LogLoader). For a group of segments whose first base offset is B:
 //
 //   1. The cleaner writes B.log.cleaned, B.index.cleaned, B.timeindex.cleaned and fsyncs them.
-//      (Every fsync of the cleaner is asynchronous, off the event loop: syncPaths.)
+//      (Every fsync of the cleaner is asynchronous, off the event loop: file-io.ts fsyncPathAsync.)
 //      A crash now leaves .cleaned files, which startup deletes: the old segments are intact.
 //   2. promoteToSwap renames the three to .swap and fsyncs the directory. From here on the
 //      cleaned segment is complete and authoritative for its offset range.
@@ -19,41 +19,24 @@
 // differently; the next cleaning removes them.
 
 import { closeSync, fstatSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BATCH_HEADER_SIZE, BATCH_LENGTH_OFFSET, LAST_OFFSET_DELTA_OFFSET, LOG_OVERHEAD, MAGIC_OFFSET } from '../../protocol/records/record-batch.js';
-import { fsyncDirectory } from '../checkpoint.js';
-import { BlockReader } from '../file-io.js';
+import { BlockReader, fsyncDirectory, fsyncDirectoryAsync, fsyncPathAsync } from '../file-io.js';
 import { CLEANED_SUFFIX, indexFilePath, LOG_SUFFIX, logFilePath, offsetFromFileName, SWAP_SUFFIX, timeIndexFilePath } from '../log-files.js';
 
 function segmentFiles(dir: string, base: bigint): string[] {
   return [logFilePath(dir, base), indexFilePath(dir, base), timeIndexFilePath(dir, base)];
 }
 
-/**
- * fsyncs files or directories with async calls: the cleaner's fsyncs (tens of milliseconds on a
- * busy disk) run on the thread pool, not on the event loop that serves produce and fetch.
- */
-export async function syncPaths(paths: readonly string[]): Promise<void> {
-  for (const path of paths) {
-    const handle = await open(path, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  }
-}
-
 /** Step 1's end: fsyncs the three cleaned files. */
 export async function syncCleaned(dir: string, base: bigint): Promise<void> {
-  await syncPaths(segmentFiles(dir, base).map((p) => p + CLEANED_SUFFIX));
+  for (const path of segmentFiles(dir, base)) await fsyncPathAsync(path + CLEANED_SUFFIX);
 }
 
 /** Step 2: the cleaned files (already fsynced) become swap files; durable once the directory is synced. */
 export async function promoteToSwap(dir: string, base: bigint): Promise<void> {
   for (const path of segmentFiles(dir, base)) renameSync(path + CLEANED_SUFFIX, path + SWAP_SUFFIX);
-  await syncPaths([dir]);
+  await fsyncDirectoryAsync(dir);
 }
 
 /** Removes the cleaned or swap files of an abandoned cleaning (a stop, or the old segments left the log). */

@@ -40,6 +40,8 @@ describe('mq configs: argument checks (ConfigCommandOptions.checkArgs)', () => {
     expect(plan({ alter: true, entityType: 'brokers', addConfig: 'a=b' })).toThrow('An entity-name or default entity must be specified with --alter of users, clients, brokers or ips');
     expect(plan({ alter: true, topic: 't' })).toThrow('At least one of --add-config, --add-config-file, or --delete-config must be specified with --alter');
     expect(plan({ alter: true, topic: 't', addConfig: 'a=b', addConfigFile: 'f' })).toThrow('Only one of --add-config or --add-config-file must be specified');
+    expect(plan({ alter: true, entityType: 'brokers', entityName: '1', entityDefault: true, addConfig: 'a=b' })).toThrow('An entity name must be specified for every entity type');
+    expect(configsPlan({ output: 'text', describe: true, entityType: 'brokers', entityName: '1', entityDefault: true })).toEqual({ action: 'describe', type: 'brokers', name: '1' });
     expect(plan({ describe: true, topic: 't', addConfig: 'a=b' })).toThrow('Option "[describe]" can\'t be used with option "[add-config]"');
   });
 });

@@ -114,6 +114,26 @@ describe('mq dump-log: files written by the broker', () => {
       stderr: '',
     });
   });
+  it('a corrupt .snapshot is reported and the dump carries on with the next file', async () => {
+    const d = tempDir();
+    const short = join(d, '00000000000000000001.snapshot');
+    writeFileSync(short, Buffer.from([0, 1, 0]));
+    // A count of 1 with 20 bytes of entry: producer_id (8), epoch (2), last_sequence (4), then last_offset runs out.
+    const cut = join(d, '00000000000000000002.snapshot');
+    writeFileSync(cut, Buffer.concat([Buffer.from([0, 1, 0, 0, 0, 0, 0, 0, 0, 1]), Buffer.alloc(20)]));
+    const good = join(dir, '00000000000000000003.snapshot');
+    const r = await mq(['dump-log', '--files', `${short},${cut},${good}`]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`Dumping ${short}\nDumping ${cut}\nDumping ${good}\n${(await mq(['dump-log', '--files', good])).stdout.split('\n').slice(1).join('\n')}`);
+    expect(r.stderr).toBe(
+      "Snapshot failed schema validation: Error reading field 'crc': java.nio.BufferUnderflowException\n" +
+        "Snapshot failed schema validation: Error reading field 'producer_entries': Error reading field 'last_offset': java.nio.BufferUnderflowException\n",
+    );
+  });
+  it('a trailing comma in --files names no extra file', async () => {
+    const r = await mq(['dump-log', '--files', `${seg('.index')},`, '--index-sanity-check']);
+    expect(r).toEqual({ code: 0, stdout: `Dumping ${seg('.index')}\n${seg('.index')} passed sanity check.\n`, stderr: '' });
+  });
   it('--output json: one document', async () => {
     const [doc] = JSON.parse((await mq(['dump-log', '--files', seg('.log'), '--deep-iteration', '--output', 'json'])).stdout) as Array<{
       batches: Array<{ crc: number; records: Array<{ offset: number }> }>;

@@ -6,22 +6,24 @@
 // Records are walked by their length prefixes and only the key length is read: nothing is
 // decoded into objects. A compressed batch's record section is decompressed first.
 
-import { DecodeError, readVarint, readVarlong, varintEnd } from '../../protocol/reader.js';
-import { compressionName, decompress } from '../../protocol/records/compression.js';
-import { ATTR_COMPRESSION_MASK, ATTRIBUTES_OFFSET, BATCH_HEADER_SIZE, BATCH_LENGTH_OFFSET, LOG_OVERHEAD, RECORDS_COUNT_OFFSET } from '../../protocol/records/record-batch.js';
-import { RecordValidationError, StorageError, type RecordError } from '../errors.js';
+import { DecodeError, readVarint, readVarlong, varintEnd } from '../protocol/reader.js';
+import { compressionName, decompress, UnsupportedCompressionError } from '../protocol/records/compression.js';
+import { ATTR_COMPRESSION_MASK, ATTRIBUTES_OFFSET, BATCH_HEADER_SIZE, BATCH_LENGTH_OFFSET, LOG_OVERHEAD, RECORDS_COUNT_OFFSET } from '../protocol/records/record-batch.js';
+import { RecordValidationError, StorageError, type RecordError } from './errors.js';
 
 /**
  * Throws RecordValidationError (INVALID_RECORD, one record error per keyless record) when a
- * record of the v2 batch at `pos` has a null key, CORRUPT_MESSAGE when its records do not parse.
- * `partition` is `<topic>-<partition>`, named in the message as Kafka does.
+ * record of the v2 batch at `pos` has a null key, CORRUPT_MESSAGE when its records do not parse,
+ * UNSUPPORTED_COMPRESSION_TYPE when its codec cannot be decompressed here (as a topic's
+ * compression.type answers, PartitionLog.withTopicCompression). `partition` is
+ * `<topic>-<partition>`, named in the message as Kafka does.
  */
 export function checkRecordKeys(records: Buffer, pos: number, partition: string): void {
   const end = pos + LOG_OVERHEAD + records.readInt32BE(pos + BATCH_LENGTH_OFFSET);
-  const codec = compressionName(records.readInt16BE(pos + ATTRIBUTES_OFFSET) & ATTR_COMPRESSION_MASK);
   const count = records.readInt32BE(pos + RECORDS_COUNT_OFFSET);
   let errors: RecordError[] | null = null;
   try {
+    const codec = compressionName(records.readInt16BE(pos + ATTRIBUTES_OFFSET) & ATTR_COMPRESSION_MASK);
     const stored = records.subarray(pos + BATCH_HEADER_SIZE, end);
     const section = codec === 'none' ? stored : decompress(codec, stored);
     let at = 0;
@@ -38,6 +40,9 @@ export function checkRecordKeys(records: Buffer, pos: number, partition: string)
       at = next;
     }
   } catch (e) {
+    if (e instanceof UnsupportedCompressionError) {
+      throw new StorageError('UNSUPPORTED_COMPRESSION_TYPE', `record batch at position ${pos} cannot be decompressed to check its keys (${partition}): ${e.message}`, { cause: e });
+    }
     throw new StorageError('CORRUPT_MESSAGE', `record batch at position ${pos} holds records that do not parse (${partition}): ${(e as Error).message}`, { cause: e });
   }
   if (errors) throw new RecordValidationError(errors);
