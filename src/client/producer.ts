@@ -146,6 +146,8 @@ class ProducerBatch implements SequencedBatch {
   readonly onFailure: OnFailure[] = [];
   /** No more appends: the batch is full or has been handed to a request. */
   sealed = false;
+  /** A full batch's records being compressed on the thread pool; it is not sent before that ends. */
+  compressing: Promise<void> | null = null;
   attempts = 0;
   retryAt = 0;
   encoded: Buffer | null = null;
@@ -482,8 +484,7 @@ export class Producer {
     // Exact sizes, so a batch never outgrows batchSize (a broker refuses one past its
     // max.message.bytes, and a split costs a round trip).
     if (batch && !batch.sealed && batch.recordCount > 0 && batch.bytes + batch.builder.recordSize(timestamp, key, value, headers) > this.batchSize) {
-      this.seal(state, batch);
-      this.scheduleDrain();
+      this.sealFull(state, batch);
       // KIP-480: a null-key record that would open a new batch on the sticky partition goes to
       // the next sticky partition instead, so each partition gets whole batches.
       const meta = this.cluster.topic(state.name);
@@ -505,10 +506,24 @@ export class Producer {
       else this.armTimer(now + this.lingerMs);
     }
     batch.append(timestamp, key, value, headers, onSuccess, onFailure);
-    if (batch.bytes >= this.batchSize) {
-      this.seal(state, batch);
-      this.scheduleDrain();
+    if (batch.bytes >= this.batchSize) this.sealFull(state, batch);
+  }
+
+  /**
+   * A batch that is full: sealed, and its records compressed on the thread pool while this
+   * thread goes on encoding the next batch (compression took most of a producer's CPU). The
+   * drain sends it once that is done; a batch sent at linger time compresses when it is built.
+   */
+  private sealFull(state: TopicState, batch: ProducerBatch): void {
+    this.seal(state, batch);
+    const pending = batch.builder.compressInBackground();
+    if (pending) {
+      batch.compressing = pending.then(() => {
+        batch.compressing = null;
+        this.scheduleDrain();
+      });
     }
+    this.scheduleDrain();
   }
 
   /** Closes a batch to appends; null-key records then move on to another partition (KIP-480). */
@@ -612,6 +627,8 @@ export class Producer {
           wakeAt = Math.min(wakeAt, head.retryAt);
           continue;
         }
+        // Its compression ends with another drain; the partition's later batches wait behind it.
+        if (head.compressing) continue;
         const leader = this.cluster.leaderFor(queue.topic, queue.partition);
         if (leader < 0) {
           missingLeader.add(queue.topic);

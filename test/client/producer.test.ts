@@ -213,6 +213,26 @@ describe('Producer: batching', () => {
   });
 });
 
+describe('Producer: full batches compressed in the background', () => {
+  it.each(['lz4', 'snappy', 'gzip', 'zstd'] as const)('%s: every record once, in order, with consecutive sequences', async (compression) => {
+    // Small batches fill up during the sends, so most are compressed on the thread pool while
+    // later records are encoded; the last ones go at linger time, compressed when built.
+    const p = await setup({ t: 1 }, 1, { lingerMs: 20, batchSize: 2048, compression });
+    const values = Array.from({ length: 600 }, (_, i) => `value ${i} `.repeat(3));
+    const metas = await Promise.all(values.map((value) => p.send({ topic: 't', partition: 0, value })));
+    expect(metas.map((m) => m.offset)).toEqual(values.map((_, i) => BigInt(i)));
+    const batches = cluster.logs.get('t-0')!.batches.map((b) => decodeRecordBatches(b)[0]!);
+    expect(batches.length).toBeGreaterThan(10);
+    expect(batches.every((b) => b.compression === compression)).toBe(true);
+    expect(batches.flatMap((b) => b.records.map((r) => r.value!.toString()))).toEqual(values);
+    let next = 0;
+    for (const b of batches) {
+      expect(b.header.baseSequence).toBe(next);
+      next += b.records.length;
+    }
+  });
+});
+
 describe('Producer: acks, errors and retries', () => {
   it('acks=0 resolves with offset -1 and expects no response', async () => {
     const p = await setup({ t: 1 }, 1, { acks: 0, lingerMs: 0 });

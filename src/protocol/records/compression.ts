@@ -17,10 +17,11 @@
 // UnsupportedCompressionError naming the library.
 
 import { createRequire } from 'node:module';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzipSync, gzip, gzipSync } from 'node:zlib';
 import { DecodeError } from '../reader.js';
-import { encodeLz4Frame, repairLz4HeaderChecksum } from './lz4-frame.js';
-import { decodeSnappy, encodeXerialSnappy } from './snappy-xerial.js';
+import { lz4Chunks, lz4Frame, repairLz4HeaderChecksum } from './lz4-frame.js';
+import { decodeSnappy, xerialChunks, xerialFrame } from './snappy-xerial.js';
 import { ZstdWorkerError, zstdSync } from './zstd-sync.js';
 
 export const CompressionType = { none: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 } as const;
@@ -35,6 +36,11 @@ const ZSTD_LEVEL = 3;
 
 interface Codec {
   compress(data: Buffer): Buffer;
+  /**
+   * The same bytes as compress, computed on libuv's thread pool, so a producer can go on
+   * encoding records meanwhile. zstd has none: its frames already come from a worker thread.
+   */
+  compressAsync?(data: Buffer): Promise<Buffer>;
   decompress(data: Buffer): Buffer;
 }
 
@@ -77,16 +83,26 @@ function zstd(op: 'compress' | 'decompress', data: Buffer): Buffer {
   throw new Error(reply.message);
 }
 
+const gzipAsync = promisify(gzip);
+
 const CODECS: Readonly<Record<CodecName, Codec>> = {
   // gunzip also accepts the concatenated members some writers produce.
-  gzip: { compress: (data) => gzipSync(data), decompress: (data) => gunzipSync(data) },
+  gzip: { compress: (data) => gzipSync(data), compressAsync: (data) => gzipAsync(data), decompress: (data) => gunzipSync(data) },
   snappy: {
-    compress: (data) => encodeXerialSnappy(data, (chunk) => snappy().compressSync(chunk)),
+    compress: (data) => xerialFrame(xerialChunks(data).map((chunk) => snappy().compressSync(chunk))),
+    compressAsync: async (data) => xerialFrame(await Promise.all(xerialChunks(data).map((chunk) => snappy().compress(chunk)))),
     // asBuffer defaults to true: the result is always a Buffer.
     decompress: (data) => decodeSnappy(data, (block) => snappy().uncompressSync(block) as Buffer),
   },
   lz4: {
-    compress: (data) => encodeLz4Frame(data, (chunk) => lz4().compressSync(chunk)),
+    compress: (data) => {
+      const chunks = lz4Chunks(data);
+      return lz4Frame(chunks, chunks.map((chunk) => lz4().compressSync(chunk)));
+    },
+    compressAsync: async (data) => {
+      const chunks = lz4Chunks(data);
+      return lz4Frame(chunks, await Promise.all(chunks.map((chunk) => lz4().compress(chunk))));
+    },
     decompress: (data) => lz4().decompressFrameSync(repairLz4HeaderChecksum(data)),
   },
   zstd: {
@@ -104,6 +120,11 @@ export function compressionName(id: number): CompressionName {
 
 export function compress(name: CodecName, data: Buffer): Buffer {
   return CODECS[name].compress(data);
+}
+
+/** compress() off the main thread; null for a codec that has no asynchronous form (zstd). */
+export function compressAsync(name: CodecName, data: Buffer): Promise<Buffer> | null {
+  return CODECS[name].compressAsync?.(data) ?? null;
 }
 
 /**

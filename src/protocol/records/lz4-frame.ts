@@ -41,16 +41,23 @@ const FLG = FLG_VERSION_01 | FLG_BLOCK_INDEPENDENT;
 const HEADER = Buffer.from([0x04, 0x22, 0x4d, 0x18, FLG, BD_64KB, headerChecksum(Buffer.from([FLG, BD_64KB]))]);
 const END_MARK = Buffer.alloc(4);
 
+/** `data` cut into the frame's 64 KiB blocks, each compressed on its own (independent blocks). */
+export function lz4Chunks(data: Buffer): Buffer[] {
+  const chunks: Buffer[] = [];
+  for (let pos = 0; pos < data.length; pos += BLOCK_MAX) chunks.push(data.subarray(pos, Math.min(pos + BLOCK_MAX, data.length)));
+  return chunks;
+}
+
 /**
- * One LZ4 frame of `data` in 64 KiB independent blocks. `compressBlock` returns lz4-napi's
- * compressSync layout: the uncompressed length (u32 LE) followed by the raw LZ4 block; those four
- * bytes are overwritten with the frame's block size field, so each block costs no extra buffer.
+ * One LZ4 frame of `chunks` (from lz4Chunks), given each chunk's block as lz4-napi's compress
+ * and compressSync lay it out: the uncompressed length (u32 LE) followed by the raw LZ4 block.
+ * Those four bytes are overwritten with the frame's block size field, so each block costs no
+ * extra buffer. The compression is the caller's, synchronous or not.
  */
-export function encodeLz4Frame(data: Buffer, compressBlock: (chunk: Buffer) => Buffer): Buffer {
+export function lz4Frame(chunks: readonly Buffer[], blocks: readonly Buffer[]): Buffer {
   const parts: Buffer[] = [HEADER];
-  for (let pos = 0; pos < data.length; pos += BLOCK_MAX) {
-    const chunk = data.subarray(pos, Math.min(pos + BLOCK_MAX, data.length));
-    const block = compressBlock(chunk);
+  chunks.forEach((chunk, i) => {
+    const block = blocks[i]!;
     const compressedSize = block.length - 4;
     if (compressedSize < chunk.length) {
       block.writeUInt32LE(compressedSize, 0);
@@ -61,7 +68,7 @@ export function encodeLz4Frame(data: Buffer, compressBlock: (chunk: Buffer) => B
       size.writeUInt32LE((UNCOMPRESSED_BLOCK | chunk.length) >>> 0, 0);
       parts.push(size, chunk);
     }
-  }
+  });
   parts.push(END_MARK);
   return Buffer.concat(parts);
 }

@@ -28,7 +28,7 @@
 
 import { DecodeError, readVarint, readVarlong, varintEnd } from '../reader.js';
 import { Writer } from '../writer.js';
-import { compress, compressionName, CompressionType, decompress, type CompressionId, type CompressionName } from './compression.js';
+import { compress, compressAsync, compressionName, CompressionType, decompress, type CompressionId, type CompressionName } from './compression.js';
 import { crc32c } from './crc32c.js';
 import { DecodedRecord, RecordSection } from './decoded-record.js';
 import { decodeLegacyEntry, LEGACY_MIN_SIZE } from './legacy-records.js';
@@ -294,6 +294,10 @@ export class RecordBatchBuilder {
   private lastTimestamp = 0n;
   private lastDelta = 0;
   private lastOffsetDelta = -1;
+  /** The encoded records, once compressInBackground has taken them (no appends after that). */
+  private body: Buffer | null = null;
+  /** compressInBackground's result, which build() uses. */
+  private compressed: Buffer | null = null;
 
   /**
    * `capacity`: the bytes of records expected, to size the buffer. `deleteHorizonMs` (the log
@@ -355,6 +359,23 @@ export class RecordBatchBuilder {
     this.count++;
   }
 
+  /**
+   * Compresses the records now, on libuv's thread pool, for a batch that takes no more appends:
+   * build() then uses the result instead of compressing on the calling thread. Null when there is
+   * nothing to do ahead (no codec, or one without an asynchronous form). A failure is not
+   * reported here: build() compresses synchronously then and meets the same error.
+   */
+  compressInBackground(): Promise<void> | null {
+    if (this.compression === 'none') return null;
+    const body = (this.body ??= this.w.toBuffer());
+    const pending = compressAsync(this.compression, body.subarray(BATCH_HEADER_SIZE));
+    if (!pending) return null;
+    return pending.then(
+      (compressed) => void (this.compressed = compressed),
+      () => undefined,
+    );
+  }
+
   /** The finished batch; the builder must not be used afterwards. */
   build(opts: EncodeBatchOptions = {}): Buffer {
     if (this.count === 0) throw new RangeError('a record batch needs at least one record');
@@ -363,9 +384,9 @@ export class RecordBatchBuilder {
     if (opts.transactional) attributes |= ATTR_TRANSACTIONAL;
     if (opts.timestampType === 'LogAppendTime') attributes |= ATTR_LOG_APPEND_TIME;
     if (this.deleteHorizonMs !== undefined) attributes |= ATTR_DELETE_HORIZON;
-    let out = this.w.toBuffer();
+    let out = this.body ?? this.w.toBuffer();
     if (codec !== 'none') {
-      const compressed = compress(codec, out.subarray(BATCH_HEADER_SIZE));
+      const compressed = this.compressed ?? compress(codec, out.subarray(BATCH_HEADER_SIZE));
       out = Buffer.allocUnsafe(BATCH_HEADER_SIZE + compressed.length);
       compressed.copy(out, BATCH_HEADER_SIZE);
     }

@@ -18,15 +18,20 @@ const HEADER = Buffer.concat([MAGIC, Buffer.from([0, 0, 0, 1, 0, 0, 0, 1])]);
 /** Input bytes per block: SnappyOutputStream's and kafka-python's default. */
 const BLOCK = 32 * 1024;
 
-/** `data` in xerial framing; `compressBlock` compresses one raw snappy block. */
-export function encodeXerialSnappy(data: Buffer, compressBlock: (chunk: Buffer) => Buffer): Buffer {
-  const blocks: Buffer[] = [];
+/** `data` cut into xerial's 32 KiB input blocks, each compressed on its own. */
+export function xerialChunks(data: Buffer): Buffer[] {
+  const chunks: Buffer[] = [];
+  for (let pos = 0; pos < data.length; pos += BLOCK) chunks.push(data.subarray(pos, Math.min(pos + BLOCK, data.length)));
+  return chunks;
+}
+
+/**
+ * The xerial framing of raw snappy `blocks`, one per chunk of xerialChunks (the compression is
+ * the caller's, synchronous or not).
+ */
+export function xerialFrame(blocks: readonly Buffer[]): Buffer {
   let size = HEADER.length;
-  for (let pos = 0; pos < data.length; pos += BLOCK) {
-    const block = compressBlock(data.subarray(pos, Math.min(pos + BLOCK, data.length)));
-    blocks.push(block);
-    size += 4 + block.length;
-  }
+  for (const block of blocks) size += 4 + block.length;
   const out = Buffer.allocUnsafe(size);
   HEADER.copy(out, 0);
   let at = HEADER.length;

@@ -8,7 +8,7 @@ import { compressFrameSync } from 'lz4-napi';
 import { compressSync as snappyRawCompress, uncompressSync as snappyRawUncompress } from 'snappy';
 import { describe, expect, it } from 'vitest';
 import { DecodeError } from '../../../src/protocol/reader.js';
-import { compress, compressionName, CompressionType, decompress, UnsupportedCompressionError, type CodecName } from '../../../src/protocol/records/compression.js';
+import { compress, compressAsync, compressionName, CompressionType, decompress, UnsupportedCompressionError, type CodecName } from '../../../src/protocol/records/compression.js';
 import { xxh32 } from '../../../src/protocol/records/lz4-frame.js';
 
 const CODECS: readonly CodecName[] = ['gzip', 'snappy', 'lz4', 'zstd'];
@@ -56,6 +56,15 @@ describe('compression', () => {
       }),
       { numRuns: 60 },
     );
+  });
+
+  // The thread-pool form must write what the synchronous one writes: the oracle is compress().
+  it('compresses off the main thread to the same bytes as compress(), except zstd, which has no such form', async () => {
+    for (const size of [1, 5000, 64 * 1024, 200_000]) {
+      const data = sample(size);
+      for (const codec of ['gzip', 'snappy', 'lz4'] as const) expect((await compressAsync(codec, data))!.equals(compress(codec, data)), `${codec} ${size}`).toBe(true);
+    }
+    expect(compressAsync('zstd', sample(10))).toBeNull();
   });
 
   it.each(CODECS)('reports %s data that does not decompress as a DecodeError', (codec) => {
