@@ -2,7 +2,8 @@
 // Ids 5-7 are recognised but refused with UnsupportedCompressionError, so callers can map that to
 // UNSUPPORTED_COMPRESSION_TYPE. Compression runs synchronously: batches are bounded by batch.size /
 // max.message.bytes, and a synchronous call keeps the produce and fetch paths free of extra
-// scheduling.
+// scheduling. compressAsync gives the same bytes from libuv's thread pool, for a producer that
+// has a full batch to compress and records to encode meanwhile.
 //
 // What is written, for the widest set of readers:
 //   gzip    one gzip member (Java's GZIPOutputStream)
@@ -36,11 +37,8 @@ const ZSTD_LEVEL = 3;
 
 interface Codec {
   compress(data: Buffer): Buffer;
-  /**
-   * The same bytes as compress, computed on libuv's thread pool, so a producer can go on
-   * encoding records meanwhile. zstd has none: its frames already come from a worker thread.
-   */
-  compressAsync?(data: Buffer): Promise<Buffer>;
+  /** The same bytes as compress, computed on libuv's thread pool, so a producer can go on encoding records meanwhile. */
+  compressAsync(data: Buffer): Promise<Buffer>;
   decompress(data: Buffer): Buffer;
 }
 
@@ -75,6 +73,8 @@ function nativeLibrary<T>(pkg: string, codec: CodecName): () => T {
 
 const snappy = nativeLibrary<typeof import('snappy')>('snappy', 'snappy');
 const lz4 = nativeLibrary<typeof import('lz4-napi')>('lz4-napi', 'lz4');
+/** The library zstd-sync.ts runs on its worker thread, loaded here for its asynchronous form. */
+const zstdLibrary = nativeLibrary<typeof import('@mongodb-js/zstd')>('@mongodb-js/zstd', 'zstd');
 
 function zstd(op: 'compress' | 'decompress', data: Buffer): Buffer {
   const reply = zstdSync(op, data, ZSTD_LEVEL);
@@ -107,6 +107,7 @@ const CODECS: Readonly<Record<CodecName, Codec>> = {
   },
   zstd: {
     compress: (data) => zstd('compress', data),
+    compressAsync: async (data) => zstdLibrary().compress(data, ZSTD_LEVEL),
     decompress: (data) => zstd('decompress', data),
   },
 };
@@ -122,9 +123,9 @@ export function compress(name: CodecName, data: Buffer): Buffer {
   return CODECS[name].compress(data);
 }
 
-/** compress() off the main thread; null for a codec that has no asynchronous form (zstd). */
-export function compressAsync(name: CodecName, data: Buffer): Promise<Buffer> | null {
-  return CODECS[name].compressAsync?.(data) ?? null;
+/** compress() off the main thread. */
+export function compressAsync(name: CodecName, data: Buffer): Promise<Buffer> {
+  return CODECS[name].compressAsync(data);
 }
 
 /**

@@ -361,15 +361,20 @@ export class RecordBatchBuilder {
 
   /**
    * Compresses the records now, on libuv's thread pool, for a batch that takes no more appends:
-   * build() then uses the result instead of compressing on the calling thread. Null when there is
-   * nothing to do ahead (no codec, or one without an asynchronous form). A failure is not
-   * reported here: build() compresses synchronously then and meets the same error.
+   * build() then uses the result instead of compressing on the calling thread. Null without a
+   * codec. A failure is not reported here: build() compresses synchronously then and meets the
+   * same error.
    */
   compressInBackground(): Promise<void> | null {
     if (this.compression === 'none') return null;
     const body = (this.body ??= this.w.toBuffer());
-    const pending = compressAsync(this.compression, body.subarray(BATCH_HEADER_SIZE));
-    if (!pending) return null;
+    // A codec whose library cannot load throws at once: build() reports it the same way.
+    let pending: Promise<Buffer>;
+    try {
+      pending = compressAsync(this.compression, body.subarray(BATCH_HEADER_SIZE));
+    } catch {
+      return null;
+    }
     return pending.then(
       (compressed) => void (this.compressed = compressed),
       () => undefined,

@@ -59,12 +59,11 @@ describe('compression', () => {
   });
 
   // The thread-pool form must write what the synchronous one writes: the oracle is compress().
-  it('compresses off the main thread to the same bytes as compress(), except zstd, which has no such form', async () => {
+  it('compresses off the main thread to the same bytes as compress()', async () => {
     for (const size of [1, 5000, 64 * 1024, 200_000]) {
       const data = sample(size);
-      for (const codec of ['gzip', 'snappy', 'lz4'] as const) expect((await compressAsync(codec, data))!.equals(compress(codec, data)), `${codec} ${size}`).toBe(true);
+      for (const codec of CODECS) expect((await compressAsync(codec, data)).equals(compress(codec, data)), `${codec} ${size}`).toBe(true);
     }
-    expect(compressAsync('zstd', sample(10))).toBeNull();
   });
 
   it.each(CODECS)('reports %s data that does not decompress as a DecodeError', (codec) => {
